@@ -1,0 +1,26 @@
+"""SQLModel tables only; one module per domain."""
+
+from carenav.models.base import Record, utcnow
+from carenav.models.patient import (
+    CHART_RECORD_TYPES,
+    AllergyIntolerance,
+    CareTeamMember,
+    CaseNote,
+    Condition,
+    MedicationStatement,
+    Patient,
+    RelatedPerson,
+)
+
+__all__ = [
+    "CHART_RECORD_TYPES",
+    "AllergyIntolerance",
+    "CareTeamMember",
+    "CaseNote",
+    "Condition",
+    "MedicationStatement",
+    "Patient",
+    "Record",
+    "RelatedPerson",
+    "utcnow",
+]

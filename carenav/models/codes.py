@@ -1,0 +1,120 @@
+"""Coded values a care manager picks from, with the words shown to people.
+
+Codes are stable identifiers stored in the vault; labels may change freely.
+Where HL7 FHIR has a value set the codes follow it (AdministrativeGender,
+Condition clinical status, MedicationStatement status).
+"""
+
+from __future__ import annotations
+
+PROGRAMS: dict[str, str] = {
+    "ccm": "Chronic care management",
+    "ccm_complex": "Complex chronic care management",
+    "pcm": "Principal care management",
+    "tcm": "Transitional care management",
+    "case_mgmt": "Complex case management",
+    "bhi": "Behavioural health integration",
+    "sud": "Substance use support",
+    "ltss": "Long-term services and supports",
+    "rpm": "Remote patient monitoring",
+    "hospice": "Hospice and palliative support",
+}
+
+RISK_TIERS: dict[str, str] = {
+    "low": "Low",
+    "moderate": "Moderate",
+    "high": "High",
+    "very_high": "Very high",
+}
+
+PATIENT_STATUSES: dict[str, str] = {
+    "active": "Active",
+    "on_hold": "On hold",
+    "discharged": "Discharged",
+}
+
+# FHIR AdministrativeGender
+ADMINISTRATIVE_SEX: dict[str, str] = {
+    "female": "Female",
+    "male": "Male",
+    "other": "Other",
+    "unknown": "Unknown",
+}
+
+CONSENT_METHODS: dict[str, str] = {
+    "verbal": "Verbal",
+    "written": "Written (signed)",
+    "electronic": "Electronic",
+}
+
+# FHIR condition-clinical (subset a care manager uses)
+CONDITION_STATUSES: dict[str, str] = {
+    "active": "Active",
+    "remission": "In remission",
+    "inactive": "Inactive",
+    "resolved": "Resolved",
+}
+
+# FHIR medication-statement-status (subset)
+MEDICATION_STATUSES: dict[str, str] = {
+    "active": "Taking",
+    "on_hold": "On hold",
+    "stopped": "Stopped",
+    "completed": "Completed course",
+}
+
+MEDICATION_ROUTES: dict[str, str] = {
+    "oral": "By mouth",
+    "inhaled": "Inhaled",
+    "subcutaneous": "Injection under the skin",
+    "intramuscular": "Injection into muscle",
+    "topical": "On the skin",
+    "transdermal": "Patch",
+    "sublingual": "Under the tongue",
+    "ophthalmic": "Eye drops",
+    "nasal": "Nasal",
+    "rectal": "Rectal",
+    "other": "Other",
+}
+
+ALLERGY_SEVERITIES: dict[str, str] = {
+    "mild": "Mild",
+    "moderate": "Moderate",
+    "severe": "Severe",
+    "unknown": "Not known",
+}
+
+RELATIONSHIPS: dict[str, str] = {
+    "spouse": "Spouse or partner",
+    "daughter": "Daughter",
+    "son": "Son",
+    "parent": "Parent",
+    "sibling": "Brother or sister",
+    "grandchild": "Grandchild",
+    "other_family": "Other family",
+    "friend": "Friend or neighbour",
+    "paid_caregiver": "Paid caregiver",
+    "guardian": "Legal guardian",
+    "poa": "Health care power of attorney",
+}
+
+CARE_TEAM_ROLES: dict[str, str] = {
+    "pcp": "Primary care provider",
+    "specialist": "Specialist",
+    "pharmacist": "Pharmacist",
+    "home_health": "Home health agency",
+    "therapy": "Therapy (PT/OT/speech)",
+    "behavioral_health": "Behavioural health",
+    "social_worker": "Social worker",
+    "dme": "Medical equipment supplier",
+    "payer": "Health plan / insurer",
+    "community": "Community agency",
+    "other": "Other",
+}
+
+NOTE_KINDS: dict[str, str] = {
+    "visit": "Home visit",
+    "call": "Phone call",
+    "coordination": "Care coordination",
+    "general": "General note",
+}

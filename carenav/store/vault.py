@@ -1,0 +1,378 @@
+"""The vault: an encrypted SQLCipher database plus its key header.
+
+Opening follows a fixed order so each failure has one clear meaning:
+
+1. the header is read and checked (missing, foreign, damaged, newer);
+2. a key slot is opened (only a wrong passphrase fails here);
+3. the database file is checked to exist and be non-empty;
+4. SQLCipher reads the schema (damage or foreign data fails here);
+5. the schema revision is compared (newer, older: migrate after a backup).
+
+A fresh empty database is created only by ``Vault.create``; never in place
+of an existing vault.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import secrets
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3.dbapi2 as sqlcipher
+from sqlalchemy import Engine
+from sqlalchemy.exc import DatabaseError as SADatabaseError
+from sqlalchemy.orm import close_all_sessions
+from sqlmodel import Session
+
+from carenav import __version__
+from carenav.errors import (
+    NotAVault,
+    UnlockDelayed,
+    VaultDamaged,
+    VaultExists,
+    VaultLocked,
+    VaultNotFound,
+    WeakPassphrase,
+    WrongPassphrase,
+)
+from carenav.store import migrate
+from carenav.store.engine import DataKey, checkpoint, make_engine, raw_connection
+from carenav.store.header import (
+    KdfParams,
+    KeySlot,
+    VaultHeader,
+    calibrate_kdf,
+    clean_stale_temp_files,
+    new_recovery_code,
+    normalise_recovery_code,
+    normalise_secret,
+    read_header,
+    write_header,
+)
+from carenav.store.lockout import UnlockThrottle
+from carenav.store.passphrase import check_passphrase
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+PASSPHRASE_SLOT = "passphrase:local"
+RECOVERY_SLOT = "recovery"
+
+
+def header_path_for(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".keys")
+
+
+def throttle_path_for(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".unlock-state")
+
+
+def local_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+@dataclass(frozen=True)
+class IntegrityReport:
+    cipher_problems: list[str]
+    structure: list[str]
+    foreign_key_problems: int
+    schema_current: bool
+
+    @property
+    def sound(self) -> bool:
+        return (
+            not self.cipher_problems
+            and self.structure == ["ok"]
+            and self.foreign_key_problems == 0
+            and self.schema_current
+        )
+
+    def summary(self) -> str:
+        if self.sound:
+            return "The vault is sound: encryption, structure and schema checks passed."
+        parts = []
+        if self.cipher_problems:
+            parts.append(f"{len(self.cipher_problems)} page(s) failed the encryption check")
+        if self.structure != ["ok"]:
+            parts.append("the database structure check failed")
+        if self.foreign_key_problems:
+            parts.append(f"{self.foreign_key_problems} broken record link(s)")
+        if not self.schema_current:
+            parts.append("the schema is not at the current version")
+        return "The vault is damaged: " + "; ".join(parts) + "."
+
+
+def _is_damage(exc: BaseException) -> bool:
+    return isinstance(exc, sqlcipher.DatabaseError | SADatabaseError)
+
+
+class Vault:
+    """An unlocked vault. Create with ``Vault.create`` or ``Vault.unlock``."""
+
+    def __init__(self, db_path: Path, header: VaultHeader, key: DataKey) -> None:
+        self.db_path = db_path
+        self.header_path = header_path_for(db_path)
+        self.header = header
+        self._key: DataKey | None = key
+        self._engine: Engine | None = make_engine(db_path, key)
+        self.migration_backup: Path | None = None
+
+    # -- creation -------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls, db_path: Path, passphrase: str, *, kdf: KdfParams | None = None
+    ) -> tuple[Vault, str]:
+        """Create a new vault; returns it unlocked with the recovery code (shown once)."""
+        db_path = Path(db_path)
+        header_path = header_path_for(db_path)
+        for existing in (db_path, header_path, Path(f"{db_path}-wal")):
+            if existing.exists():
+                raise VaultExists(str(db_path))
+        verdict = check_passphrase(passphrase)
+        if not verdict.acceptable:
+            raise WeakPassphrase(verdict.problem)
+        db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        kdf = kdf or calibrate_kdf()
+        data_key = bytearray(secrets.token_bytes(32))
+        vault_id = str(uuid.uuid4())
+        recovery_code = new_recovery_code()
+        header = VaultHeader(
+            vault_id=vault_id,
+            created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            app_version=__version__,
+            initialised=False,
+        )
+        header.slots = [
+            KeySlot.seal(
+                slot_id=PASSPHRASE_SLOT,
+                kind="passphrase",
+                secret=normalise_secret(passphrase),
+                data_key=data_key,
+                vault_id=vault_id,
+                kdf=kdf,
+            ),
+            KeySlot.seal(
+                slot_id=RECOVERY_SLOT,
+                kind="recovery",
+                secret=normalise_recovery_code(recovery_code),
+                data_key=data_key,
+                vault_id=vault_id,
+                kdf=kdf,
+            ),
+        ]
+        # The header goes first, marked not yet initialised: a crash now leaves
+        # a header without a database, which `create` refuses to overwrite.
+        write_header(header_path, header)
+        vault = cls(db_path, header, DataKey(data_key))
+        try:
+            migrate.upgrade(vault.engine)
+            db_path.chmod(0o600)
+        except BaseException:
+            vault.close()
+            raise
+        header.initialised = True
+        write_header(header_path, header)
+        return vault, recovery_code
+
+    # -- unlocking ------------------------------------------------------
+
+    @staticmethod
+    def _read_header(db_path: Path) -> VaultHeader:
+        header_path = header_path_for(db_path)
+        clean_stale_temp_files(header_path.parent, header_path.name)
+        try:
+            return read_header(header_path)
+        except FileNotFoundError:
+            if not db_path.exists():
+                raise VaultNotFound(str(db_path)) from None
+            with open(db_path, "rb") as fh:
+                start = fh.read(16)
+            if start == SQLITE_MAGIC:
+                raise NotAVault(str(db_path), "it is an unencrypted SQLite database") from None
+            raise NotAVault(
+                str(db_path),
+                "its key header file is missing; if you moved the vault, "
+                f"move {header_path.name} with it",
+            ) from None
+
+    @classmethod
+    def unlock(
+        cls,
+        db_path: Path,
+        passphrase: str,
+        *,
+        throttle: UnlockThrottle | None = None,
+        allow_migration: bool = True,
+    ) -> Vault:
+        db_path = Path(db_path)
+        header = cls._read_header(db_path)
+        throttle = throttle or UnlockThrottle(throttle_path_for(db_path))
+        wait = throttle.wait_remaining()
+        if wait > 0:
+            raise UnlockDelayed(wait)
+        key: bytearray | None = None
+        secret = normalise_secret(passphrase)
+        for slot in header.slots_of_kind("passphrase"):
+            key = slot.open(secret, header.vault_id)
+            if key is not None:
+                break
+        if key is None:
+            failures = throttle.record_failure()
+            raise WrongPassphrase(failures, throttle.wait_remaining())
+        throttle.reset()
+        return cls._open_with_key(db_path, header, key, allow_migration=allow_migration)
+
+    @classmethod
+    def unlock_with_recovery_code(
+        cls, db_path: Path, recovery_code: str, new_passphrase: str
+    ) -> Vault:
+        """Open with the recovery code and set a new passphrase in the same step."""
+        db_path = Path(db_path)
+        header = cls._read_header(db_path)
+        verdict = check_passphrase(new_passphrase)
+        if not verdict.acceptable:
+            raise WeakPassphrase(verdict.problem)
+        throttle = UnlockThrottle(throttle_path_for(db_path))
+        wait = throttle.wait_remaining()
+        if wait > 0:
+            raise UnlockDelayed(wait)
+        key = None
+        for slot in header.slots_of_kind("recovery"):
+            key = slot.open(normalise_recovery_code(recovery_code), header.vault_id)
+        if key is None:
+            failures = throttle.record_failure()
+            err = WrongPassphrase(failures, throttle.wait_remaining())
+            err.args = ("That recovery code did not unlock the vault. Check each group of five.",)
+            raise err
+        throttle.reset()
+        vault = cls._open_with_key(db_path, header, key, allow_migration=True)
+        vault._rewrap_passphrase(new_passphrase)
+        return vault
+
+    @classmethod
+    def _open_with_key(
+        cls, db_path: Path, header: VaultHeader, key: bytearray, *, allow_migration: bool
+    ) -> Vault:
+        data_key = DataKey(key)
+        if not header.initialised:
+            data_key.wipe()
+            raise VaultDamaged("the vault was never finished being created")
+        if not db_path.exists():
+            data_key.wipe()
+            raise VaultDamaged("the database file is missing beside its key header")
+        if db_path.stat().st_size == 0:
+            data_key.wipe()
+            raise VaultDamaged("the database file is empty")
+        vault = cls(db_path, header, data_key)
+        try:
+            state = migrate.schema_state(vault.engine)
+            if not state.has_tables or state.current is None:
+                raise VaultDamaged("the database holds no CareNav tables")
+            if not state.is_current:
+                if not allow_migration:
+                    raise VaultDamaged("the database schema needs an upgrade")
+                vault.migration_backup = migrate.backup_before_migration(
+                    vault.engine, db_path, state.current
+                )
+                migrate.upgrade(vault.engine)
+        except BaseException as exc:
+            vault.close(checkpoint_first=False)
+            if _is_damage(exc):
+                raise VaultDamaged("the database file cannot be decrypted or read") from None
+            raise
+        return vault
+
+    # -- use ------------------------------------------------------------
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            raise VaultLocked()
+        return self._engine
+
+    @property
+    def is_open(self) -> bool:
+        return self._engine is not None
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        """One unit of work: committed when the block ends, rolled back on error."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def change_passphrase(self, old: str, new: str) -> None:
+        """Re-wrap the data key under a new passphrase; the database is not rewritten."""
+        secret = normalise_secret(old)
+        if not any(
+            s.open(secret, self.header.vault_id) is not None
+            for s in self.header.slots_of_kind("passphrase")
+        ):
+            raise WrongPassphrase()
+        self._rewrap_passphrase(new)
+
+    def _rewrap_passphrase(self, new: str) -> None:
+        verdict = check_passphrase(new)
+        if not verdict.acceptable:
+            raise WeakPassphrase(verdict.problem)
+        if self._key is None:
+            raise VaultLocked()
+        old_slot = self.header.slots_of_kind("passphrase")[0]
+        slot = KeySlot.seal(
+            slot_id=PASSPHRASE_SLOT,
+            kind="passphrase",
+            secret=normalise_secret(new),
+            data_key=self._key.raw(),
+            vault_id=self.header.vault_id,
+            kdf=old_slot.kdf,
+        )
+        self.header.replace_slot(slot)
+        write_header(self.header_path, self.header)
+
+    def check(self) -> IntegrityReport:
+        """Integrity checks, each on its own fresh connection (sqlcipher#617)."""
+        if self._key is None:
+            raise VaultLocked()
+        checkpoint(self.engine)
+        try:
+            with raw_connection(self.db_path, self._key) as conn:
+                cipher = [str(r[0]) for r in conn.execute("PRAGMA cipher_integrity_check")]
+            with raw_connection(self.db_path, self._key) as conn:
+                structure = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
+            with raw_connection(self.db_path, self._key) as conn:
+                fk = len(list(conn.execute("PRAGMA foreign_key_check")))
+        except sqlcipher.DatabaseError as exc:
+            return IntegrityReport([str(exc)], ["failed"], 0, False)
+        state = migrate.schema_state(self.engine)
+        return IntegrityReport(cipher, structure, fk, state.is_current)
+
+    def close(self, *, checkpoint_first: bool = True) -> None:
+        """Checkpoint, close every connection and wipe the key. Safe to call twice."""
+        if self._engine is not None:
+            close_all_sessions()
+            if checkpoint_first:
+                with contextlib.suppress(Exception):
+                    checkpoint(self._engine)
+            self._engine.dispose()
+            self._engine = None
+        if self._key is not None:
+            self._key.wipe()
+            self._key = None
+
+    def __enter__(self) -> Vault:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
