@@ -96,7 +96,10 @@ def check_passphrase(candidate: str) -> PassphraseCheck:
             word.replace(" ", "") * 2
         ):
             return PassphraseCheck(
-                False, "Don't build the passphrase from the app's name or the word 'password'.", 0, ""
+                False,
+                "Don't build the passphrase from the app's name or the word 'password'.",
+                0,
+                "",
             )
     score, advice = _strength(text)
     if score <= 1:

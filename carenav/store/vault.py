@@ -41,13 +41,13 @@ from carenav.errors import (
     WeakPassphrase,
     WrongPassphrase,
 )
+from carenav.store import header as header_module
 from carenav.store import migrate
 from carenav.store.engine import DataKey, checkpoint, make_engine, raw_connection
 from carenav.store.header import (
     KdfParams,
     KeySlot,
     VaultHeader,
-    calibrate_kdf,
     clean_stale_temp_files,
     new_recovery_code,
     normalise_recovery_code,
@@ -140,7 +140,7 @@ class Vault:
         if not verdict.acceptable:
             raise WeakPassphrase(verdict.problem)
         db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        kdf = kdf or calibrate_kdf()
+        kdf = kdf or header_module.calibrate_kdf()
         data_key = bytearray(secrets.token_bytes(32))
         vault_id = str(uuid.uuid4())
         recovery_code = new_recovery_code()

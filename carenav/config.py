@@ -1,0 +1,69 @@
+"""Where CareNav keeps things, and the few settings it remembers.
+
+Settings hold no patient information: only the path of the last vault used
+and preferences. They are written atomically as JSON in the user config folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+from carenav.store.header import atomic_write
+
+APP_NAME = "CareNav"
+DEMO_PASSPHRASE = "demo caseload for practice only"
+DEFAULT_VAULT_NAME = "caseload.cnv"
+
+
+def data_dir() -> Path:
+    override = os.environ.get("CARENAV_DATA_DIR")
+    return Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, False))
+
+
+def config_dir() -> Path:
+    override = os.environ.get("CARENAV_CONFIG_DIR")
+    return Path(override) if override else Path(platformdirs.user_config_dir(APP_NAME, False))
+
+
+def default_vault_path() -> Path:
+    return data_dir() / DEFAULT_VAULT_NAME
+
+
+def demo_vault_path() -> Path:
+    return data_dir() / "demo" / "demo-caseload.cnv"
+
+
+@dataclass
+class Settings:
+    last_vault: str = ""
+    recent_vaults: list[str] = field(default_factory=list)
+
+    @classmethod
+    def load(cls) -> Settings:
+        path = config_dir() / "settings.json"
+        try:
+            data = json.loads(path.read_text("utf-8"))
+            return cls(
+                last_vault=str(data.get("last_vault", "")),
+                recent_vaults=[str(p) for p in data.get("recent_vaults", [])][:10],
+            )
+        except (OSError, ValueError, AttributeError):
+            return cls()
+
+    def save(self) -> None:
+        folder = config_dir()
+        with contextlib.suppress(OSError):
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            atomic_write(folder / "settings.json", json.dumps(asdict(self), indent=1).encode())
+
+    def remember_vault(self, path: Path) -> None:
+        text = str(path)
+        self.last_vault = text
+        self.recent_vaults = [text, *[p for p in self.recent_vaults if p != text]][:10]
+        self.save()
