@@ -1,0 +1,3 @@
+from carenav.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,271 @@
+"""The main window: first run, unlock, caseload and chart in one stack.
+
+The window title never names a patient. Locking (Ctrl+L) closes the vault,
+wipes the key and clears every view before the unlock screen returns.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from carenav.config import Settings, default_vault_path
+from carenav.store.vault import Vault
+from carenav.ui.pages.caseload import CaseloadPage
+from carenav.ui.pages.chart import ChartPage, NewPatientDialog
+from carenav.ui.pages.create_vault import CreateVaultPage, RecoveryCodePage
+from carenav.ui.pages.import_caseload import ImportCaseloadDialog
+from carenav.ui.pages.unlock import UnlockPage
+
+WINDOW_TITLE = "CareNav"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, vault_path: Path | None = None, *, demo_passphrase: str = "") -> None:
+        super().__init__()
+        self.setWindowTitle(WINDOW_TITLE)
+        self.resize(1280, 800)
+        self.vault: Vault | None = None
+        self.settings = Settings.load()
+        self.demo_passphrase = demo_passphrase
+
+        self.stack = QStackedWidget()
+        self.create_page = CreateVaultPage()
+        self.recovery_page = RecoveryCodePage()
+        self.unlock_page = UnlockPage()
+        self.caseload_page = CaseloadPage()
+        self.chart_page = ChartPage()
+        for page in (
+            self.create_page,
+            self.recovery_page,
+            self.unlock_page,
+            self.caseload_page,
+            self.chart_page,
+        ):
+            self.stack.addWidget(page)
+        self.setCentralWidget(self.stack)
+        self.status_label = QLabel()
+        self.statusBar().addWidget(self.status_label, 1)
+
+        self._build_menus()
+        self.create_page.created.connect(self._on_vault_created)
+        self.create_page.open_existing_requested.connect(self.choose_vault_file)
+        self.recovery_page.confirmed.connect(self._show_caseload)
+        self.unlock_page.unlocked.connect(self._on_unlocked)
+        self.unlock_page.open_other_requested.connect(self.choose_vault_file)
+        self.caseload_page.open_patient.connect(self.open_patient)
+        self.caseload_page.new_patient_requested.connect(self.new_patient)
+        self.caseload_page.import_requested.connect(self.import_caseload)
+        self.chart_page.back_requested.connect(self.back_to_caseload)
+        self.chart_page.patient_changed.connect(self._on_patient_changed)
+        self.chart_page.patient_removed.connect(self._on_patient_removed)
+
+        self.start(vault_path or self._remembered_vault())
+
+    # -- menus --------------------------------------------------------------
+
+    def _action(self, text: str, shortcut: QKeySequence | str | None, slot: Any) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        self.new_patient_action = self._action("&New patient…", "Ctrl+N", self.new_patient)
+        self.import_action = self._action("&Import caseload…", None, self.import_caseload)
+        self.lock_action = self._action("&Lock", "Ctrl+L", self.lock)
+        self.find_action = self._action("&Find patient", "Ctrl+F", self.find_patient)
+        self.back_action = self._action("&Back to caseload", "Alt+Left", self.back_to_caseload)
+        open_action = self._action("&Open another vault…", None, self.choose_vault_file)
+        quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        file_menu = self.menuBar().addMenu("&File")
+        for action in (self.new_patient_action, self.import_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.lock_action)
+        file_menu.addAction(open_action)
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+        go_menu = self.menuBar().addMenu("&Go")
+        go_menu.addAction(self.find_action)
+        go_menu.addAction(self.back_action)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self._action("&About CareNav", None, self._about))
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        unlocked = self.vault is not None and self.stack.currentWidget() in (
+            self.caseload_page,
+            self.chart_page,
+        )
+        for action in (
+            self.new_patient_action,
+            self.import_action,
+            self.lock_action,
+            self.find_action,
+            self.back_action,
+        ):
+            action.setEnabled(unlocked)
+
+    def _show(self, page: QWidget) -> None:
+        self.stack.setCurrentWidget(page)
+        self._update_actions()
+
+    # -- vault lifecycle ---------------------------------------------------
+
+    def _remembered_vault(self) -> Path:
+        if self.settings.last_vault and Path(self.settings.last_vault).exists():
+            return Path(self.settings.last_vault)
+        return default_vault_path()
+
+    def start(self, vault_path: Path) -> None:
+        """Show the unlock screen for an existing vault, or first-run creation."""
+        self.vault_path = vault_path
+        header = vault_path.with_name(vault_path.name + ".keys")
+        if vault_path.exists() or header.exists():
+            demo = self.demo_passphrase
+            self.unlock_page.prepare(vault_path, demo_passphrase=demo)
+            self._show(self.unlock_page)
+        else:
+            self.create_page.prepare(vault_path)
+            self._show(self.create_page)
+        self.status_label.setText("Locked")
+
+    def choose_vault_file(self) -> None:
+        if self.vault is not None and not self.lock():
+            return
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, "Open a CareNav vault", str(self.vault_path.parent), "CareNav vault (*.cnv)"
+        )
+        if chosen:
+            self.demo_passphrase = ""
+            self.start(Path(chosen))
+
+    def _on_vault_created(self, vault: Vault, code: str) -> None:
+        self._attach(vault)
+        self.recovery_page.show_code(code)
+        self._show(self.recovery_page)
+
+    def _on_unlocked(self, vault: Vault) -> None:
+        self._attach(vault)
+        self._show_caseload()
+
+    def _attach(self, vault: Vault) -> None:
+        self.vault = vault
+        if not self.demo_passphrase:
+            self.settings.remember_vault(vault.db_path)
+        self.caseload_page.set_vault(vault)
+        self.status_label.setText("Unlocked. Press Ctrl+L to lock when you step away.")
+        if vault.migration_backup is not None:
+            QMessageBox.information(
+                self,
+                "Vault updated",
+                "Your vault was updated to work with this version of CareNav. A copy of "
+                f"it as it was before is kept at {vault.migration_backup}.",
+            )
+
+    def _show_caseload(self) -> None:
+        self._show(self.caseload_page)
+        self.caseload_page.focus_search()
+
+    def lock(self) -> bool:
+        """Close the vault and clear every view. False if the user chose to stay."""
+        if self.vault is None:
+            return True
+        if self.stack.currentWidget() is self.chart_page and not self.chart_page.maybe_leave():
+            return False
+        self.chart_page.clear()
+        self.caseload_page.set_vault(None)
+        vault, self.vault = self.vault, None
+        vault.close()
+        self.start(self.vault_path)
+        return True
+
+    # -- patients -----------------------------------------------------------
+
+    def find_patient(self) -> None:
+        if self.vault is None:
+            return
+        if self.stack.currentWidget() is self.chart_page and not self.chart_page.maybe_leave():
+            return
+        self._show(self.caseload_page)
+        self.caseload_page.focus_search()
+
+    def open_patient(self, patient_id: uuid.UUID) -> None:
+        if self.vault is None:
+            return
+        self.chart_page.show_patient(self.vault, patient_id)
+        self._show(self.chart_page)
+
+    def back_to_caseload(self) -> None:
+        if self.stack.currentWidget() is not self.chart_page or not self.chart_page.maybe_leave():
+            return
+        self.chart_page.clear()
+        self._show(self.caseload_page)
+        self.caseload_page.table.setFocus()
+
+    def new_patient(self) -> None:
+        if self.vault is None:
+            return
+        if self.stack.currentWidget() is self.chart_page and not self.chart_page.maybe_leave():
+            return
+        dialog = NewPatientDialog(self.vault, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.caseload_page.refresh()
+            self.open_patient(dialog.created_id)
+
+    def import_caseload(self) -> None:
+        if self.vault is None:
+            return
+        dialog = ImportCaseloadDialog(self.vault, self)
+        dialog.exec()
+        if getattr(dialog, "imported_count", 0):
+            self.caseload_page.refresh()
+
+    def _on_patient_changed(self, patient_id: uuid.UUID) -> None:
+        self.caseload_page.apply_query()
+        self.caseload_page.select_patient(patient_id)
+
+    def _on_patient_removed(self, _patient_id: uuid.UUID) -> None:
+        self.chart_page.clear()
+        self.caseload_page.refresh()
+        self._show(self.caseload_page)
+
+    def _about(self) -> None:
+        from carenav import __version__
+
+        QMessageBox.about(
+            self,
+            "About CareNav",
+            f"CareNav {__version__}\n\nAn encrypted caseload for community care managers. "
+            "Your data stays on this laptop, encrypted with your passphrase.",
+        )
+
+    # -- closing -------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.vault is not None:
+            if self.stack.currentWidget() is self.chart_page and not self.chart_page.maybe_leave():
+                event.ignore()
+                return
+            self.chart_page.clear()
+            self.caseload_page.set_vault(None)
+            self.vault.close()
+            self.vault = None
+        event.accept()
