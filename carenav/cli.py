@@ -147,8 +147,10 @@ def cmd_demo(args: argparse.Namespace, secrets: SecretReader) -> int:
     return EXIT_OK
 
 
-def _unlock(args: argparse.Namespace, secrets: SecretReader, **kwargs: bool) -> Vault:
-    return Vault.unlock(args.vault, secrets.read("Passphrase"), **kwargs)
+def _unlock(
+    args: argparse.Namespace, secrets: SecretReader, *, allow_migration: bool = True
+) -> Vault:
+    return Vault.unlock(args.vault, secrets.read("Passphrase"), allow_migration=allow_migration)
 
 
 def cmd_import_csv(args: argparse.Namespace, secrets: SecretReader) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import JSON, Column, ForeignKey, Uuid
 from sqlmodel import Field
@@ -17,7 +18,7 @@ from sqlmodel import Field
 from carenav.models.base import Record, UTCDateTime
 
 
-def patient_fk() -> uuid.UUID:
+def patient_fk() -> Any:
     return Field(
         sa_column=Column(
             Uuid, ForeignKey("patient.id", ondelete="CASCADE"), index=True, nullable=False

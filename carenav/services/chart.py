@@ -141,7 +141,7 @@ def add_chart_record(
     cleaned = clean_chart_values(kind, values, creating=True)
     with vault.session() as session:
         _live_patient(session, patient_id)
-        record = kind(patient_id=patient_id, **cleaned)
+        record = kind(patient_id=patient_id, **cleaned)  # type: ignore[call-arg]
         session.add(record)
     return record.id
 
@@ -202,7 +202,7 @@ def _records(session: Session, kind: type[R], patient_id: uuid.UUID, *order: Any
         select(kind)
         .where(pid_col == patient_id)
         .where(col(kind.deleted_at).is_(None))
-        .order_by(*order, kind.created_at)
+        .order_by(*order, col(kind.created_at))
     )
     return list(session.exec(statement).all())
 

@@ -112,7 +112,14 @@ class KeySlot:
 
     @classmethod
     def seal(
-        cls, *, slot_id: str, kind: str, secret: str, data_key: bytes, vault_id: str, kdf: KdfParams
+        cls,
+        *,
+        slot_id: str,
+        kind: str,
+        secret: str,
+        data_key: bytes | bytearray,
+        vault_id: str,
+        kdf: KdfParams,
     ) -> KeySlot:
         salt = secrets.token_bytes(16)
         nonce = secrets.token_bytes(12)

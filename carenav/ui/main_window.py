@@ -77,7 +77,12 @@ class MainWindow(QMainWindow):
 
     # -- menus --------------------------------------------------------------
 
-    def _action(self, text: str, shortcut: QKeySequence | str | None, slot: Any) -> QAction:
+    def _action(
+        self,
+        text: str,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None,
+        slot: Any,
+    ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -122,6 +127,15 @@ class MainWindow(QMainWindow):
             self.back_action,
         ):
             action.setEnabled(unlocked)
+
+    def _chart_may_close(self) -> bool:
+        """True unless the chart is showing with unsaved edits the user wants to keep."""
+        if not self._showing_chart():
+            return True
+        return bool(self.chart_page.maybe_leave())
+
+    def _showing_chart(self) -> bool:
+        return self.stack.currentIndex() == self.stack.indexOf(self.chart_page)
 
     def _show(self, page: QWidget) -> None:
         self.stack.setCurrentWidget(page)
@@ -188,7 +202,7 @@ class MainWindow(QMainWindow):
         """Close the vault and clear every view. False if the user chose to stay."""
         if self.vault is None:
             return True
-        if self.stack.currentWidget() is self.chart_page and not self.chart_page.maybe_leave():
+        if not self._chart_may_close():
             return False
         self.chart_page.clear()
         self.caseload_page.set_vault(None)
@@ -202,7 +216,7 @@ class MainWindow(QMainWindow):
     def find_patient(self) -> None:
         if self.vault is None:
             return
-        if self.stack.currentWidget() is self.chart_page and not self.chart_page.maybe_leave():
+        if not self._chart_may_close():
             return
         self._show(self.caseload_page)
         self.caseload_page.focus_search()
@@ -214,7 +228,7 @@ class MainWindow(QMainWindow):
         self._show(self.chart_page)
 
     def back_to_caseload(self) -> None:
-        if self.stack.currentWidget() is not self.chart_page or not self.chart_page.maybe_leave():
+        if not self._showing_chart() or not self._chart_may_close():
             return
         self.chart_page.clear()
         self._show(self.caseload_page)
@@ -223,7 +237,7 @@ class MainWindow(QMainWindow):
     def new_patient(self) -> None:
         if self.vault is None:
             return
-        if self.stack.currentWidget() is self.chart_page and not self.chart_page.maybe_leave():
+        if not self._chart_may_close():
             return
         dialog = NewPatientDialog(self.vault, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
@@ -261,7 +275,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.vault is not None:
-            if self.stack.currentWidget() is self.chart_page and not self.chart_page.maybe_leave():
+            if not self._chart_may_close():
                 event.ignore()
                 return
             self.chart_page.clear()

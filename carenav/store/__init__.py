@@ -1,0 +1,1 @@
+"""The encrypted vault: key header, SQLCipher engine, migrations, integrity."""
