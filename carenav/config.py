@@ -17,7 +17,7 @@ import platformdirs
 from carenav.store.header import atomic_write
 
 APP_NAME = "CareNav"
-DEMO_PASSPHRASE = "demo caseload for practice only"
+DEMO_PASSPHRASE = "demo caseload for practice only"  # noqa: S105 (practice vault, shown on screen)
 DEFAULT_VAULT_NAME = "caseload.cnv"
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 
 from carenav.store.header import normalise_secret
 
@@ -50,7 +51,7 @@ def _is_repetitive(text: str) -> bool:
         unit = squeezed[:size]
         if unit * (len(squeezed) // size) + unit[: len(squeezed) % size] == squeezed:
             return True
-    steps = {ord(b) - ord(a) for a, b in zip(squeezed, squeezed[1:], strict=False)}
+    steps = {ord(b) - ord(a) for a, b in pairwise(squeezed)}
     return len(steps) == 1 and steps <= {1, -1}
 
 

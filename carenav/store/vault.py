@@ -59,7 +59,7 @@ from carenav.store.lockout import UnlockThrottle
 from carenav.store.passphrase import check_passphrase
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
-PASSPHRASE_SLOT = "passphrase:local"
+PASSPHRASE_SLOT = "passphrase:local"  # noqa: S105 (a slot id, not a secret)
 RECOVERY_SLOT = "recovery"
 
 
