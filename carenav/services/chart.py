@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from sqlmodel import Session, col, select
@@ -126,10 +126,13 @@ def clean_chart_values(
                 cleaner.errors[name] = "This field is required."
     CLEANERS[kind](cleaner)
     cleaned = cleaner.done()
-    start, stop = cleaned.get("start_date"), cleaned.get("stop_date")
+    _refuse_stop_before_start(cleaned.get("start_date"), cleaned.get("stop_date"))
+    return cleaned
+
+
+def _refuse_stop_before_start(start: date | None, stop: date | None) -> None:
     if start and stop and stop < start:
         raise InvalidInput({"stop_date": "The stop date is before the start date."})
-    return cleaned
 
 
 def add_chart_record(
@@ -166,6 +169,11 @@ def update_chart_record(
         record = _live_record(session, kind, record_id)
         if expected_version is not None and record.version != expected_version:
             raise StaleRecord()
+        # a change to one date is checked against the other date already saved
+        _refuse_stop_before_start(
+            cleaned.get("start_date", getattr(record, "start_date", None)),
+            cleaned.get("stop_date", getattr(record, "stop_date", None)),
+        )
         changed = False
         for name, value in cleaned.items():
             if getattr(record, name) != value:

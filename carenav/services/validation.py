@@ -16,7 +16,9 @@ from typing import Any
 from carenav.errors import InvalidInput
 from carenav.models import codes
 
-ICD10_PATTERN = re.compile(r"^[A-TV-Z][0-9][0-9AB](\.?[0-9A-TV-Z]{1,4})?$")
+# ICD-10-CM: a letter (U included: U07.1 is COVID-19), a digit, a digit or A/B, then
+# up to four more characters after an optional dot (S72.001A, T36.0X1A).
+ICD10_PATTERN = re.compile(r"^[A-Z][0-9][0-9AB](\.?[0-9A-TV-Z]{1,4})?$")
 EARLIEST_BIRTH = date(1900, 1, 1)
 
 

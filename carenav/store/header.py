@@ -36,6 +36,10 @@ HEADER_VERSION = 1
 KEY_BYTES = 32
 AD_PREFIX = "carenav-keyslot-v1"
 RECOVERY_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
+# How a header file starts, and disjoint markers inside it (one flipped bit can
+# break at most one): a damaged or cut-short header is damage, not a foreign file.
+HEADER_START = b'{\n "format": "' + HEADER_FORMAT.encode() + b'"'
+HEADER_MARKERS = (b'"vault_id"', b'"slots"', b'"checksum"')
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,8 @@ class KdfParams:
 
     def derive(self, secret: str, salt: bytes) -> bytes:
         return hash_secret_raw(
-            secret=secret.encode("utf-8"),
+            # surrogatepass: a lone surrogate (never an accepted passphrase) must not crash
+            secret=secret.encode("utf-8", "surrogatepass"),
             salt=salt,
             time_cost=self.time_cost,
             memory_cost=self.memory_kib,
@@ -199,7 +204,7 @@ class VaultHeader:
 
     @classmethod
     def from_bytes(cls, raw: bytes, *, path: str) -> VaultHeader:
-        looks_ours = HEADER_FORMAT.encode() in raw[:200]
+        looks_ours = _looks_like_a_header(raw)
         try:
             content = json.loads(raw.decode("utf-8"))
             if not isinstance(content, dict):
@@ -228,6 +233,13 @@ class VaultHeader:
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise VaultDamaged("the key header file is missing required fields") from exc
+
+
+def _looks_like_a_header(raw: bytes) -> bool:
+    start = raw[: len(HEADER_START)]
+    if start and HEADER_START.startswith(start):  # cut short within the first line
+        return True
+    return HEADER_FORMAT.encode() in raw or sum(m in raw for m in HEADER_MARKERS) >= 2
 
 
 def _checksum(content: dict[str, Any]) -> str:

@@ -42,19 +42,25 @@ class UnlockThrottle:
     def failures(self) -> int:
         return self._load()[0]
 
+    def _save(self, failures: int, last_failure: float) -> None:
+        payload = json.dumps({"failures": failures, "last_failure": last_failure})
+        with contextlib.suppress(OSError):
+            atomic_write(self.path, payload.encode("utf-8"))
+
     def wait_remaining(self) -> float:
         failures, last = self._load()
         now = self.clock()
-        if last > now:  # the clock went backwards: count from now
+        if last > now:
+            # The clock went backwards: the delay restarts from now, once. Saving
+            # it keeps a clock set back by days from locking the vault for days.
             last = now
+            self._save(failures, now)
         return max(0.0, last + delay_after(failures) - now)
 
     def record_failure(self) -> int:
         failures, _ = self._load()
         failures += 1
-        payload = json.dumps({"failures": failures, "last_failure": self.clock()})
-        with contextlib.suppress(OSError):
-            atomic_write(self.path, payload.encode("utf-8"))
+        self._save(failures, self.clock())
         return failures
 
     def reset(self) -> None:

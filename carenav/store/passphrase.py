@@ -18,6 +18,8 @@ from carenav.store.header import normalise_secret
 MIN_LENGTH = 15
 MAX_LENGTH = 1024
 CONTEXT_WORDS = ("carenav", "care nav", "passphrase", "password")
+MIN_CONTEXT_FREE_LETTERS = 4  # letters left once the words above are taken out
+ZXCVBN_MAX_LENGTH = 72
 STRENGTH_LABELS = ("Very weak", "Weak", "Fair", "Strong", "Very strong")
 
 
@@ -55,10 +57,19 @@ def _is_repetitive(text: str) -> bool:
     return len(steps) == 1 and steps <= {1, -1}
 
 
+def _built_from_context(compact: str) -> bool:
+    """The app's name or 'password' with little else: 'CareNav password 2024'."""
+    rest = compact
+    for word in CONTEXT_WORDS:
+        rest = rest.replace(word.replace(" ", ""), "")
+    return rest != compact and sum(ch.isalpha() for ch in rest) < MIN_CONTEXT_FREE_LETTERS
+
+
 def _strength(text: str) -> tuple[int, str]:
     from zxcvbn import zxcvbn
 
-    result = zxcvbn(text[:100])
+    # zxcvbn 4.5 refuses more than 72 characters; a prefix's strength is a lower bound
+    result = zxcvbn(text[:ZXCVBN_MAX_LENGTH])
     feedback = result.get("feedback", {})
     advice = feedback.get("warning") or " ".join(feedback.get("suggestions", []))
     return int(result["score"]), str(advice)
@@ -92,16 +103,13 @@ def check_passphrase(candidate: str) -> PassphraseCheck:
         return PassphraseCheck(
             False, "Avoid repeated characters and sequences such as 'aaaa' or '1234'.", 0, ""
         )
-    for word in CONTEXT_WORDS:
-        if compact.replace(word.replace(" ", ""), "") == "" or compact.startswith(
-            word.replace(" ", "") * 2
-        ):
-            return PassphraseCheck(
-                False,
-                "Don't build the passphrase from the app's name or the word 'password'.",
-                0,
-                "",
-            )
+    if _built_from_context(compact):
+        return PassphraseCheck(
+            False,
+            "Don't build the passphrase from the app's name or the word 'password'.",
+            0,
+            "",
+        )
     score, advice = _strength(text)
     if score <= 1:
         return PassphraseCheck(

@@ -5,8 +5,10 @@ Opening follows a fixed order so each failure has one clear meaning:
 1. the header is read and checked (missing, foreign, damaged, newer);
 2. a key slot is opened (only a wrong passphrase fails here);
 3. the database file is checked to exist and be non-empty;
-4. SQLCipher reads the schema (damage or foreign data fails here);
-5. the schema revision is compared (newer, older: migrate after a backup).
+4. every page's HMAC is verified on a fresh connection (a damaged page that
+   the schema read would not touch fails here; ~80 ms for 10,000 patients);
+5. SQLCipher reads the schema (damage or foreign data fails here);
+6. the schema revision is compared (newer, older: migrate after a backup).
 
 A fresh empty database is created only by ``Vault.create``; never in place
 of an existing vault.
@@ -111,6 +113,12 @@ class IntegrityReport:
 
 def _is_damage(exc: BaseException) -> bool:
     return isinstance(exc, sqlcipher.DatabaseError | SADatabaseError)
+
+
+def _failed_pages(db_path: Path, key: DataKey) -> list[str]:
+    """Pages of the main file whose HMAC fails, checked on a fresh connection."""
+    with raw_connection(db_path, key) as conn:
+        return [str(row[0]) for row in conn.execute("PRAGMA cipher_integrity_check")]
 
 
 class Vault:
@@ -240,13 +248,14 @@ class Vault:
         verdict = check_passphrase(new_passphrase)
         if not verdict.acceptable:
             raise WeakPassphrase(verdict.problem)
+        # Not held back by the passphrase delay: UnlockDelayed offers the recovery
+        # code as the way out, and a 125-bit code cannot be guessed online anyway.
         throttle = UnlockThrottle(throttle_path_for(db_path))
-        wait = throttle.wait_remaining()
-        if wait > 0:
-            raise UnlockDelayed(wait)
         key = None
         for slot in header.slots_of_kind("recovery"):
             key = slot.open(normalise_recovery_code(recovery_code), header.vault_id)
+            if key is not None:
+                break
         if key is None:
             failures = throttle.record_failure()
             err = WrongPassphrase(failures, throttle.wait_remaining())
@@ -271,24 +280,41 @@ class Vault:
         if db_path.stat().st_size == 0:
             data_key.wipe()
             raise VaultDamaged("the database file is empty")
+        try:
+            failed_pages = _failed_pages(db_path, data_key)
+        except sqlcipher.DatabaseError:
+            data_key.wipe()
+            raise VaultDamaged("the database file cannot be decrypted or read") from None
+        if failed_pages:
+            data_key.wipe()
+            raise VaultDamaged(f"{len(failed_pages)} page(s) failed the encryption check")
         vault = cls(db_path, header, data_key)
         try:
             state = migrate.schema_state(vault.engine)
             if not state.has_tables or state.current is None:
                 raise VaultDamaged("the database holds no CareNav tables")
-            if not state.is_current:
-                if not allow_migration:
-                    raise VaultDamaged("the database schema needs an upgrade")
-                vault.migration_backup = migrate.backup_before_migration(
-                    vault.engine, db_path, state.current
-                )
-                migrate.upgrade(vault.engine)
+            if not state.is_current and not allow_migration:
+                raise VaultDamaged("the database schema needs an upgrade")
         except BaseException as exc:
             vault.close(checkpoint_first=False)
             if _is_damage(exc):
                 raise VaultDamaged("the database file cannot be decrypted or read") from None
             raise
+        if not state.is_current:
+            vault._migrate(state.current)
         return vault
+
+    def _migrate(self, from_revision: str) -> None:
+        """Back up, then upgrade in one transaction. A failure here (a full disk, a
+        faulty step) is not damage: the vault is left as it was, so it propagates."""
+        try:
+            self.migration_backup = migrate.backup_before_migration(
+                self.engine, self.db_path, from_revision
+            )
+            migrate.upgrade(self.engine)
+        except BaseException:
+            self.close(checkpoint_first=False)
+            raise
 
     # -- use ------------------------------------------------------------
 
@@ -346,17 +372,29 @@ class Vault:
         if self._key is None:
             raise VaultLocked()
         checkpoint(self.engine)
+        cipher = self._fresh_check("PRAGMA cipher_integrity_check")
+        structure = self._fresh_check("PRAGMA integrity_check")
+        links = self._fresh_check("PRAGMA foreign_key_check")
+        try:
+            schema_current = migrate.schema_state(self.engine).is_current
+        except SADatabaseError:
+            schema_current = False
+        return IntegrityReport(
+            cipher if cipher is not None else ["the encryption check could not read the file"],
+            structure if structure is not None else ["the structure check could not run"],
+            len(links) if links is not None else 0,
+            schema_current,
+        )
+
+    def _fresh_check(self, pragma: str) -> list[str] | None:
+        """One check on its own connection; None when the check itself failed to run."""
+        if self._key is None:
+            raise VaultLocked()
         try:
             with raw_connection(self.db_path, self._key) as conn:
-                cipher = [str(r[0]) for r in conn.execute("PRAGMA cipher_integrity_check")]
-            with raw_connection(self.db_path, self._key) as conn:
-                structure = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
-            with raw_connection(self.db_path, self._key) as conn:
-                fk = len(list(conn.execute("PRAGMA foreign_key_check")))
-        except sqlcipher.DatabaseError as exc:
-            return IntegrityReport([str(exc)], ["failed"], 0, False)
-        state = migrate.schema_state(self.engine)
-        return IntegrityReport(cipher, structure, fk, state.is_current)
+                return [str(row[0]) for row in conn.execute(pragma)]
+        except sqlcipher.DatabaseError:
+            return None
 
     def close(self, *, checkpoint_first: bool = True) -> None:
         """Checkpoint, close every connection and wipe the key. Safe to call twice."""

@@ -1,0 +1,43 @@
+"""How the chart shows dates and coded values: one unambiguous style everywhere.
+
+Dates read "3 Mar 1948" (English month names, whatever the system locale, so a
+day can never be mistaken for a month); times are shown in the laptop's local
+time zone. Coded values show their label from carenav.models.codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def format_date(value: date | None) -> str:
+    """'3 Mar 1948'; an empty string when there is no date."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def format_datetime(value: datetime | None) -> str:
+    """'3 Mar 2025, 14:05' in local time; an empty string when there is no time."""
+    if value is None:
+        return ""
+    local = value.astimezone() if value.tzinfo is not None else value
+    return f"{format_date(local.date())}, {local:%H:%M}"
+
+
+def code_label(choices: Mapping[str, str], code: str) -> str:
+    """The words for a stored code; the code itself if it is not (or no longer) known."""
+    return choices.get(code, code)
+
+
+def yes_no(value: bool) -> str:
+    return "Yes" if value else "No"
+
+
+def age_text(years: int) -> str:
+    return "1 year old" if years == 1 else f"{years} years old"

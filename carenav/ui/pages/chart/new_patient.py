@@ -1,0 +1,111 @@
+"""New patient (Ctrl+N): the patient form in a dialog that creates the patient."""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from carenav.errors import CareNavError, InvalidInput
+from carenav.services.patients import create_patient
+from carenav.store.vault import Vault
+from carenav.ui.pages.chart.dialogs import confirm_removal
+from carenav.ui.pages.chart.fields import NEW_PATIENT_DEFAULTS
+from carenav.ui.pages.chart.patient_form import PatientForm
+from carenav.ui.pages.chart.style import CHART_STYLE
+
+
+class NewPatientDialog(QDialog):
+    """OK adds the patient; on a problem the dialog stays open with what was typed.
+
+    After accept, ``created_id`` is the new patient's id.
+    """
+
+    def __init__(self, vault: Vault, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("New patient")
+        self.setStyleSheet(CHART_STYLE)
+        self.vault = vault
+        self.created_id: uuid.UUID = uuid.UUID(int=0)
+
+        heading = QLabel("Add a patient to your caseload")
+        heading.setObjectName("sectionTitle")
+        hint = QLabel(
+            "Family name, given name and date of birth are needed; the rest can be added later."
+        )
+        hint.setObjectName("fieldHint")
+        hint.setWordWrap(True)
+        self.form = PatientForm()
+        self.form.load(NEW_PATIENT_DEFAULTS)
+        scroll = QScrollArea()
+        scroll.setObjectName("demographicsScroll")
+        scroll.setWidgetResizable(True)
+        holder = QWidget()
+        inner = QVBoxLayout(holder)
+        inner.setContentsMargins(0, 0, 8, 0)
+        inner.addWidget(self.form)
+        scroll.setWidget(holder)
+
+        self.message = QLabel()
+        self.message.setObjectName("errorText")
+        self.message.setWordWrap(True)
+        self.message.setVisible(False)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Add patient")
+        self.ok_button.setObjectName("primary")
+        self.ok_button.setDefault(True)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.addWidget(heading)
+        layout.addWidget(hint)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self.resize(1120, 720)
+        self.form.editor("family_name").focus()
+
+    def accept(self) -> None:
+        try:
+            self.created_id = create_patient(self.vault, self.form.values())
+        except InvalidInput as exc:
+            leftover = self.form.show_errors(exc.errors)
+            text = "Not added yet: correct the details marked in red. " + " ".join(
+                leftover.values()
+            )
+            self._show_message(text.strip())
+            return
+        except CareNavError as exc:
+            self.form.clear_errors()
+            self._show_message(f"Not added. {exc}")
+            return
+        super().accept()
+
+    def reject(self) -> None:
+        """Cancel or Esc: ask before throwing away what was typed."""
+        if self.form.is_dirty() and not confirm_removal(
+            self,
+            title="New patient",
+            question="Discard this new patient?",
+            detail="What you typed has not been saved.",
+            remove_text="Discard",
+            keep_text="Keep editing",
+        ):
+            return
+        super().reject()
+
+    def _show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(True)
