@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor
 
 from carenav.services.patients import CaseloadQuery, CaseloadRow, caseload_rows, search_patient_ids
 from carenav.store.vault import Vault
+from carenav.ui.formatting import format_date
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("Name", "name"),
@@ -139,7 +140,7 @@ class CaseloadModel(QAbstractTableModel):
         if column == 0:
             return row.name
         if column == 1:
-            return f"{row.birth_date:%d %b %Y}  ({row.age})"
+            return f"{format_date(row.birth_date)}  ({row.age})"
         if column == 2:
             return row.phone
         if column == 3:

@@ -15,7 +15,7 @@ from carenav.models import AllergyIntolerance, Patient
 from carenav.models.codes import ALLERGY_SEVERITIES, PATIENT_STATUSES, PROGRAMS, RISK_TIERS
 from carenav.services.chart import Chart
 from carenav.services.patients import age_on, display_name
-from carenav.ui.pages.chart.formatting import age_text, code_label, format_date
+from carenav.ui.formatting import age_text, code_label, format_date
 
 HIGH_RISK_TIERS = ("high", "very_high")
 NO_ALLERGIES = "No allergies recorded"

@@ -25,7 +25,7 @@ from carenav.models import (
     codes,
 )
 from carenav.services.chart import RECORD_NAMES
-from carenav.ui.pages.chart.formatting import code_label, format_date, format_datetime
+from carenav.ui.formatting import code_label, format_date, format_datetime
 
 
 class FieldKind(Enum):
