@@ -85,6 +85,19 @@ class NewerVaultVersion(VaultError):
         )
 
 
+class MigrationFailed(VaultError):
+    """Updating an older vault's tables failed; the vault was left as it was."""
+
+    def __init__(self, backup: object | None) -> None:
+        self.backup = backup
+        where = f" A copy taken before the update is at {backup}." if backup else ""
+        super().__init__(
+            "The vault could not be updated to this version of CareNav, so it was left "
+            f"exactly as it was.{where} Check that the disk has free space and try again; "
+            "if it happens again, contact your agency's support."
+        )
+
+
 class SQLCipherUnavailable(VaultError):
     def __init__(self) -> None:
         super().__init__(

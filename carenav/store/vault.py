@@ -34,6 +34,7 @@ from sqlmodel import Session
 
 from carenav import __version__
 from carenav.errors import (
+    MigrationFailed,
     NotAVault,
     UnlockDelayed,
     VaultDamaged,
@@ -312,6 +313,9 @@ class Vault:
                 self.engine, self.db_path, from_revision
             )
             migrate.upgrade(self.engine)
+        except Exception as exc:
+            self.close(checkpoint_first=False)
+            raise MigrationFailed(self.migration_backup) from exc
         except BaseException:
             self.close(checkpoint_first=False)
             raise

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from carenav.errors import VaultDamaged
+from carenav.errors import MigrationFailed, VaultDamaged
 from carenav.models import CaseNote, Condition, MedicationStatement, RelatedPerson
 from carenav.services.chart import add_chart_record, load_chart
 from carenav.services.patients import create_patient, list_patients
@@ -182,8 +182,10 @@ def test_failed_migration_leaves_the_vault_as_it_was(
     old_vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(migrate, "MIGRATIONS_DIR", migrations_with(tmp_path, FAILING_STEPS))
-    with pytest.raises(RuntimeError, match="step three"):
+    with pytest.raises(MigrationFailed, match="left exactly as it was") as failure:
         Vault.unlock(old_vault, PASSPHRASE)
+    assert "step three" in str(failure.value.__cause__)
+    assert failure.value.backup is not None and Path(str(failure.value.backup)).exists()
 
     revision, tables, columns = revision_and_tables(old_vault)
     assert revision == FIRST
@@ -202,7 +204,7 @@ def test_a_fixed_migration_can_run_after_a_failed_one(
     old_vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(migrate, "MIGRATIONS_DIR", migrations_with(tmp_path, FAILING_STEPS))
-    with pytest.raises(RuntimeError):
+    with pytest.raises(MigrationFailed):
         Vault.unlock(old_vault, PASSPHRASE)
     monkeypatch.setattr(migrate, "MIGRATIONS_DIR", migrations_with(tmp_path, GOOD_STEPS))
     with Vault.unlock(old_vault, PASSPHRASE) as vault:
@@ -214,8 +216,9 @@ def test_migration_that_breaks_record_links_is_rolled_back(
     old_vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(migrate, "MIGRATIONS_DIR", migrations_with(tmp_path, BREAKS_LINKS_STEPS))
-    with pytest.raises(RuntimeError, match="1 broken record link"):
+    with pytest.raises(MigrationFailed) as failure:
         Vault.unlock(old_vault, PASSPHRASE)
+    assert "1 broken record link" in str(failure.value.__cause__)
     revision, _, _ = revision_and_tables(old_vault)
     assert revision == FIRST
     with raw_connection(old_vault, data_key(old_vault)) as conn:
