@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import String, and_, case, cast, func, or_
 from sqlmodel import Session, col, select
 
-from carenav.errors import RecordNotFound, StaleRecord
+from carenav.errors import InvalidInput, RecordNotFound, StaleRecord
 from carenav.models import Patient, utcnow
 from carenav.models.codes import PATIENT_STATUSES, PROGRAMS, RISK_TIERS
 from carenav.services.validation import clean_patient, search_tokens
@@ -104,6 +104,9 @@ def update_patient(
         patient = _live_patient(session, patient_id)
         if expected_version is not None and patient.version != expected_version:
             raise StaleRecord()
+        unknown = sorted(set(changes) - set(PATIENT_FIELDS))
+        if unknown:
+            raise InvalidInput({name: "This is not a patient field." for name in unknown})
         merged = {name: getattr(patient, name) for name in PATIENT_FIELDS}
         merged.update({k: v for k, v in changes.items() if k in PATIENT_FIELDS})
         cleaned = clean_patient(merged, creating=False)

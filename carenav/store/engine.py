@@ -9,6 +9,7 @@ connection.
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,8 @@ def raw_connection(db_path: Path, key: DataKey) -> Iterator[Any]:
 
 
 def make_engine(db_path: Path, key: DataKey) -> Engine:
+    # SQLAlchemy logs result rows (patient data) at DEBUG: never let it.
+    logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
     engine = create_engine(
         f"sqlite:///{db_path}",
         module=sqlcipher,

@@ -489,3 +489,13 @@ def test_changing_one_date_is_checked_against_the_saved_other_date(vault: Vault)
     assert (saved.stop_date, saved.version) == (None, 1)
     update_chart_record(vault, MedicationStatement, record_id, {"stop_date": "2024-06-01"})
     assert load_chart(vault, patient_id).medications[0].stop_date == date(2024, 6, 1)
+
+
+def test_update_refuses_unknown_fields(vault: Vault) -> None:
+    patient_id = create_patient(
+        vault, {"family_name": "Moreau", "given_name": "Lise", "birth_date": "1947-07-07"}
+    )
+    with pytest.raises(InvalidInput) as failure:
+        update_patient(vault, patient_id, {"familyname": "Typo"})
+    assert set(failure.value.errors) == {"familyname"}
+    assert get_patient(vault, patient_id).family_name == "Moreau"
