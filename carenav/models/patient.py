@@ -44,7 +44,7 @@ class Patient(Record, table=True):
     visit_notes: str = Field(default="", max_length=2000)
     programs: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     risk_tier: str = Field(default="moderate", max_length=20)
-    status: str = Field(default="active", max_length=20, index=True)
+    status: str = Field(default="active", max_length=20)
     primary_care_provider: str = Field(default="", max_length=200)
     payer: str = Field(default="", max_length=200)
     member_id: str = Field(default="", max_length=60)

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import String, and_, case, cast, func, or_
+from sqlalchemy import String, and_, case, cast, func, or_, type_coerce
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from carenav.errors import InvalidInput, RecordNotFound, StaleRecord
@@ -197,11 +198,17 @@ def _sort_columns(sort: str, descending: bool) -> list[Any]:
     ordered = [c.desc() if descending else c.asc() for c in chosen]
     if sort != "name":
         ordered += [func.lower(Patient.family_name), func.lower(Patient.given_name)]
-    return [*ordered, Patient.id]
+        return [*ordered, Patient.id]
+    # Same direction throughout, so SQLite walks ix_patient_caseload_order either way.
+    return [*ordered, Patient.id.desc() if descending else Patient.id.asc()]
 
 
-def search_patient_ids(vault: Vault, query: CaseloadQuery) -> list[uuid.UUID]:
-    """Ids of matching patients in display order: the caseload table's backbone."""
+def search_patient_keys(vault: Vault, query: CaseloadQuery) -> list[str]:
+    """Ids (32 hex digits, as stored) of matching patients in display order.
+
+    The caseload table's backbone, run at every keystroke: the ids stay text
+    so 10,000 of them cost no conversion; ``uuid.UUID(hex=key)`` when needed.
+    """
     conditions: list[Any] = [col(Patient.deleted_at).is_(None)]
     for token in search_tokens(query.text):
         conditions.append(col(Patient.search_text).contains(token, autoescape=True))
@@ -214,12 +221,17 @@ def search_patient_ids(vault: Vault, query: CaseloadQuery) -> list[uuid.UUID]:
     if query.statuses:
         conditions.append(col(Patient.status).in_(list(query.statuses)))
     statement = (
-        select(Patient.id)
+        sa_select(type_coerce(Patient.id, String))
         .where(and_(*conditions))
         .order_by(*_sort_columns(query.sort, query.descending))
     )
-    with vault.session() as session:
-        return list(session.exec(statement).all())
+    with vault.engine.connect() as conn:
+        return list(conn.execute(statement).scalars())
+
+
+def search_patient_ids(vault: Vault, query: CaseloadQuery) -> list[uuid.UUID]:
+    """Ids of matching patients in display order."""
+    return [uuid.UUID(hex=key) for key in search_patient_keys(vault, query)]
 
 
 def caseload_rows(vault: Vault, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, CaseloadRow]:

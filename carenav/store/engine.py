@@ -106,8 +106,11 @@ def raw_connection(db_path: Path, key: DataKey) -> Iterator[Any]:
 
 
 def make_engine(db_path: Path, key: DataKey) -> Engine:
-    # SQLAlchemy logs result rows (patient data) at DEBUG: never let it.
-    logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
+    # SQLAlchemy logs result rows (patient data) at DEBUG: never let it. INFO
+    # (statements only; parameters are hidden) is allowed for diagnosis.
+    sql_log = logging.getLogger("sqlalchemy.engine")
+    if sql_log.getEffectiveLevel() < logging.INFO:
+        sql_log.setLevel(logging.INFO)
     engine = create_engine(
         f"sqlite:///{db_path}",
         module=sqlcipher,

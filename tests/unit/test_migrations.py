@@ -9,6 +9,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 
 from carenav.errors import MigrationFailed, VaultDamaged
 from carenav.models import CaseNote, Condition, MedicationStatement, RelatedPerson
@@ -21,8 +22,8 @@ from carenav.store.vault import Vault, header_path_for
 
 PASSPHRASE = "correct horse battery staple"
 CHEAP_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
-FIRST = "0001_caseload"
-SECOND = "0002_pronouns"
+FIRST = str(ScriptDirectory(str(migrate.MIGRATIONS_DIR)).get_current_head())  # today's head
+SECOND = "9999_pronouns"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 MARKER = "Zqxmigrant"
 CARENAV_MIGRATIONS = migrate.MIGRATIONS_DIR
@@ -32,8 +33,8 @@ REVISION_HEAD = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_pronouns"
-down_revision = "0001_caseload"
+revision = "9999_pronouns"
+down_revision = "@FIRST@"
 branch_labels = None
 depends_on = None
 
@@ -94,12 +95,16 @@ def revision_and_tables(db_path: Path) -> tuple[str, set[str], list[str]]:
 
 
 def migrations_with(tmp_path: Path, steps: str) -> Path:
-    """A copy of CareNav's migrations with one more revision after 0001."""
+    """A copy of CareNav's migrations with one more revision after today's head."""
     folder = tmp_path / f"migrations-{hashlib.sha256(steps.encode()).hexdigest()[:8]}"
     shutil.copytree(
         CARENAV_MIGRATIONS, folder, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
     )
-    body = REVISION_HEAD + textwrap.indent(textwrap.dedent(steps).strip("\n"), "    ") + "\n"
+    body = (
+        REVISION_HEAD.replace("@FIRST@", FIRST)
+        + textwrap.indent(textwrap.dedent(steps).strip("\n"), "    ")
+        + "\n"
+    )
     (folder / "versions" / f"{SECOND}.py").write_text(body)
     return folder
 
@@ -254,3 +259,21 @@ def revision_and_tables_with(backup: Path, vault: Vault) -> tuple[str, set[str]]
         revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     return str(revision), tables
+
+
+def test_a_vault_from_the_first_release_gains_the_caseload_index(vault_path: Path) -> None:
+    """The real upgrade path: a 0001 vault (no caseload index) opens and is migrated."""
+    vault, _ = Vault.create(vault_path, PASSPHRASE, kdf=CHEAP_KDF)
+    create_patient(vault, {"family_name": MARKER, "given_name": "Ines", "birth_date": "1950-01-02"})
+    vault.close()
+    with raw_connection(vault_path, data_key(vault_path)) as conn:
+        conn.execute("DROP INDEX ix_patient_caseload_order")
+        conn.execute("UPDATE alembic_version SET version_num = '0001_caseload'")
+    with Vault.unlock(vault_path, PASSPHRASE) as vault:
+        assert vault.migration_backup is not None
+        assert vault.migration_backup.name.startswith("caseload.cnv.pre-migration-0001_caseload-")
+        assert [p.family_name for p in list_patients(vault)] == [MARKER]
+    with raw_connection(vault_path, data_key(vault_path)) as conn:
+        indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+        assert "ix_patient_caseload_order" in indexes
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (FIRST,)

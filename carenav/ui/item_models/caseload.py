@@ -13,7 +13,12 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from carenav.services.patients import CaseloadQuery, CaseloadRow, caseload_rows, search_patient_ids
+from carenav.services.patients import (
+    CaseloadQuery,
+    CaseloadRow,
+    caseload_rows,
+    search_patient_keys,
+)
 from carenav.store.vault import Vault
 from carenav.ui.formatting import format_date
 
@@ -38,8 +43,8 @@ class CaseloadModel(QAbstractTableModel):
         super().__init__(parent)
         self._vault = vault
         self._query = CaseloadQuery()
-        self._ids: list[uuid.UUID] = []
-        self._rows: dict[uuid.UUID, CaseloadRow] = {}
+        self._ids: list[str] = []  # stored hex form; converted only when asked for
+        self._rows: dict[str, CaseloadRow] = {}
 
     # -- state --------------------------------------------------------------
 
@@ -55,7 +60,7 @@ class CaseloadModel(QAbstractTableModel):
     def set_query(self, query: CaseloadQuery) -> None:
         """Run the search and show its result (ids only; rows come when painted)."""
         self._query = query
-        ids = search_patient_ids(self._vault, query) if self._vault is not None else []
+        ids = search_patient_keys(self._vault, query) if self._vault is not None else []
         self.beginResetModel()
         self._ids = ids
         self._rows.clear()
@@ -73,22 +78,22 @@ class CaseloadModel(QAbstractTableModel):
         self.endResetModel()
 
     def id_at(self, row: int) -> uuid.UUID | None:
-        return self._ids[row] if 0 <= row < len(self._ids) else None
+        return uuid.UUID(hex=self._ids[row]) if 0 <= row < len(self._ids) else None
 
     def row_of(self, patient_id: uuid.UUID) -> int:
         try:
-            return self._ids.index(patient_id)
+            return self._ids.index(patient_id.hex)
         except ValueError:
             return -1
 
     def row_data(self, row: int) -> CaseloadRow | None:
-        patient_id = self.id_at(row)
-        if patient_id is None:
+        if not 0 <= row < len(self._ids):
             return None
-        cached = self._rows.get(patient_id)
+        key = self._ids[row]
+        cached = self._rows.get(key)
         if cached is None:
             self._fetch_around(row)
-            cached = self._rows.get(patient_id)
+            cached = self._rows.get(key)
         return cached
 
     def _fetch_around(self, row: int) -> None:
@@ -97,8 +102,9 @@ class CaseloadModel(QAbstractTableModel):
         if len(self._rows) > CACHE_LIMIT:
             self._rows.clear()
         start = max(0, row - BLOCK // 4)
-        wanted = [i for i in self._ids[start : start + BLOCK] if i not in self._rows]
-        self._rows.update(caseload_rows(self._vault, wanted))
+        wanted = [uuid.UUID(hex=k) for k in self._ids[start : start + BLOCK] if k not in self._rows]
+        for patient_id, row_data in caseload_rows(self._vault, wanted).items():
+            self._rows[patient_id.hex] = row_data
 
     # -- Qt model interface -------------------------------------------------
 
