@@ -200,7 +200,7 @@ def _sort_columns(sort: str, descending: bool) -> list[Any]:
         ordered += [func.lower(Patient.family_name), func.lower(Patient.given_name)]
         return [*ordered, Patient.id]
     # Same direction throughout, so SQLite walks ix_patient_caseload_order either way.
-    return [*ordered, Patient.id.desc() if descending else Patient.id.asc()]
+    return [*ordered, col(Patient.id).desc() if descending else col(Patient.id).asc()]
 
 
 def search_patient_keys(vault: Vault, query: CaseloadQuery) -> list[str]:

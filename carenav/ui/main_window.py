@@ -249,7 +249,7 @@ class MainWindow(QMainWindow):
             return
         dialog = ImportCaseloadDialog(self.vault, self)
         dialog.exec()
-        if getattr(dialog, "imported_count", 0):
+        if dialog.imported_count:
             self.caseload_page.refresh()
 
     def _on_patient_changed(self, patient_id: uuid.UUID) -> None:

@@ -60,6 +60,7 @@ from carenav.ui.widgets.layout import show_message
 Index = QModelIndex | QPersistentModelIndex
 PREVIEW_LIMIT = 20
 MAX_PREVIEW_COLUMN_WIDTH = 280
+MAX_MEASURED_PROBLEMS = 500  # beyond this, one line per problem (full text as tooltip)
 CHOOSE, MATCH, CHECK, IMPORT = range(4)
 STEP_TITLES = (
     "Choose the CSV file",
@@ -497,7 +498,8 @@ class ImportCaseloadDialog(QDialog):
     def _show_plan(self, plan: ImportPlan) -> None:
         ready, bad = len(plan.valid), len(plan.bad_rows)
         self.problems_model.set_problems(plan.problems)
-        self.problems_view.resizeRowsToContents()
+        if len(plan.problems) <= MAX_MEASURED_PROBLEMS:
+            self.problems_view.resizeRowsToContents()  # wrap long messages
         self.problems_view.setVisible(bool(plan.problems))
         self.skip_bad_rows_box.setChecked(False)
         self.skip_bad_rows_box.setVisible(bool(bad and ready))
@@ -643,6 +645,8 @@ class ImportCaseloadDialog(QDialog):
         self.close_button.setVisible(not self.imported_count)
         self.cancel_button.setVisible(step == IMPORT and self._importing)
         self.choose_button.setEnabled(not busy)
+        for combo in self.mapping_combos.values():
+            combo.setEnabled(not busy)  # a check must describe the columns shown
         self.reload_button.setEnabled(not busy and self.path is not None)
         next_text, next_enabled = self._next_state(step, busy)
         self.next_button.setVisible(bool(next_text))
