@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -37,7 +37,12 @@ class MainWindow(QMainWindow):
     def __init__(self, vault_path: Path | None = None, *, demo_passphrase: str = "") -> None:
         super().__init__()
         self.setWindowTitle(WINDOW_TITLE)
-        self.resize(1280, 800)
+        screen = QGuiApplication.primaryScreen()
+        room = screen.availableGeometry() if screen is not None else None
+        if room is not None:
+            self.resize(min(1280, int(room.width() * 0.95)), min(820, int(room.height() * 0.92)))
+        else:
+            self.resize(1280, 800)
         self.vault: Vault | None = None
         self.settings = Settings.load()
         self.demo_passphrase = demo_passphrase
