@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from carenav.config import Settings, default_vault_path
 from carenav.store.vault import Vault
 from carenav.ui.pages.caseload import CaseloadPage
+from carenav.ui.pages.change_passphrase import ChangePassphraseDialog
 from carenav.ui.pages.chart import ChartPage, NewPatientDialog
 from carenav.ui.pages.create_vault import CreateVaultPage, RecoveryCodePage
 from carenav.ui.pages.import_caseload import ImportCaseloadDialog
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
         self.lock_action = self._action("&Lock", "Ctrl+L", self.lock)
         self.find_action = self._action("&Find patient", "Ctrl+F", self.find_patient)
         self.back_action = self._action("&Back to caseload", "Alt+Left", self.back_to_caseload)
+        self.passphrase_action = self._action("Change &passphrase…", None, self.change_passphrase)
         open_action = self._action("&Open another vault…", None, self.choose_vault_file)
         quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
         file_menu = self.menuBar().addMenu("&File")
@@ -109,6 +111,7 @@ class MainWindow(QMainWindow):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.lock_action)
+        file_menu.addAction(self.passphrase_action)
         file_menu.addAction(open_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
@@ -128,6 +131,7 @@ class MainWindow(QMainWindow):
             self.new_patient_action,
             self.import_action,
             self.lock_action,
+            self.passphrase_action,
             self.find_action,
             self.back_action,
         ):
@@ -256,6 +260,13 @@ class MainWindow(QMainWindow):
         dialog.exec()
         if dialog.imported_count:
             self.caseload_page.refresh()
+
+    def change_passphrase(self) -> None:
+        if self.vault is None:
+            return
+        dialog = ChangePassphraseDialog(self.vault, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.changed:
+            self.status_label.setText("The passphrase was changed. The recovery code still works.")
 
     def _on_patient_changed(self, patient_id: uuid.UUID) -> None:
         self.caseload_page.apply_query()

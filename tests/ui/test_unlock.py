@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
+from carenav.errors import WrongPassphrase
 from carenav.store.vault import Vault, throttle_path_for
 from carenav.ui.pages.unlock import RecoveryDialog, UnlockPage
 
@@ -70,3 +71,27 @@ def test_recovery_dialog_sets_a_new_passphrase(qtbot: Any, made: tuple[Path, str
     assert dialog.vault is not None
     dialog.vault.close()
     Vault.unlock(path, NEW_PASSPHRASE).close()
+
+
+def test_change_passphrase_dialog(qtbot: Any, made: tuple[Path, str]) -> None:
+    from carenav.ui.pages.change_passphrase import ChangePassphraseDialog
+
+    path, code = made
+    vault = Vault.unlock(path, PASSPHRASE)
+    dialog = ChangePassphraseDialog(vault)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.current, "not my passphrase at all")
+    qtbot.keyClicks(dialog.fields.first, NEW_PASSPHRASE)
+    qtbot.keyClicks(dialog.fields.second, NEW_PASSPHRASE)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "not right" in dialog.message.text(), timeout=5000)
+    dialog.current.clear()
+    qtbot.keyClicks(dialog.current, PASSPHRASE)
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.changed
+    vault.close()
+    Vault.unlock(path, NEW_PASSPHRASE).close()
+    with pytest.raises(WrongPassphrase):
+        Vault.unlock(path, PASSPHRASE)
+    Vault.unlock_with_recovery_code(path, code, "yet another fine passphrase").close()
