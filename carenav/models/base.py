@@ -49,6 +49,17 @@ class Record(SQLModel):
     version: int = Field(default=1, nullable=False)
     deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
 
+    def apply(self, values: dict[str, Any]) -> bool:
+        """Set changed fields; on any change, mark the record as touched. True if changed."""
+        changed = False
+        for name, value in values.items():
+            if getattr(self, name) != value:
+                setattr(self, name, value)
+                changed = True
+        if changed:
+            self.touch()
+        return changed
+
     def touch(self) -> None:
         """Mark the record as changed: new updated_at, next version."""
         self.updated_at = utcnow()

@@ -174,13 +174,7 @@ def update_chart_record(
             cleaned.get("start_date", getattr(record, "start_date", None)),
             cleaned.get("stop_date", getattr(record, "stop_date", None)),
         )
-        changed = False
-        for name, value in cleaned.items():
-            if getattr(record, name) != value:
-                setattr(record, name, value)
-                changed = True
-        if changed:
-            record.touch()
+        record.apply(cleaned)
         session.add(record)
     return record
 

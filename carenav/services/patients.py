@@ -111,14 +111,8 @@ def update_patient(
         merged = {name: getattr(patient, name) for name in PATIENT_FIELDS}
         merged.update({k: v for k, v in changes.items() if k in PATIENT_FIELDS})
         cleaned = clean_patient(merged, creating=False)
-        changed = False
-        for name, value in cleaned.items():
-            if getattr(patient, name) != value:
-                setattr(patient, name, value)
-                changed = True
-        if changed:
+        if patient.apply(cleaned):
             patient.search_text = build_search_text(patient)
-            patient.touch()
         session.add(patient)
     return patient
 

@@ -5,23 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
-from carenav.errors import CareNavError, UnlockDelayed, WeakPassphrase, WrongPassphrase
+from carenav.errors import CareNavError, UnlockDelayed, WrongPassphrase
 from carenav.store.vault import Vault
 from carenav.ui.tasks import run_in_background
 from carenav.ui.widgets.layout import centred_card, heading, message_label, paragraph, show_message
-from carenav.ui.widgets.passphrase import NewPassphraseFields
+from carenav.ui.widgets.passphrase import NewPassphraseDialog
 
 
 class UnlockPage(QWidget):
@@ -158,69 +155,31 @@ class UnlockPage(QWidget):
             self.unlocked.emit(dialog.vault)
 
 
-class RecoveryDialog(QDialog):
+class RecoveryDialog(NewPassphraseDialog):
     """Unlock with the recovery code and choose a new passphrase at once."""
 
+    wrong_secret_text = "That recovery code did not unlock the vault. Check each group of five."
+
     def __init__(self, vault_path: Path, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Unlock with recovery code")
+        super().__init__(
+            title="Unlock with recovery code",
+            intro="Type the recovery code you printed or wrote down when the vault was "
+            "created, then choose a new passphrase. The old passphrase stops working.",
+            secret_label="Recovery code",
+            ok_text="Unlock and set passphrase",
+            hide_secret=False,
+            parent=parent,
+        )
         self.vault_path = vault_path
         self.vault: Vault | None = None
-        layout = QVBoxLayout(self)
-        layout.addWidget(
-            paragraph(
-                "Type the recovery code you printed or wrote down when the vault was "
-                "created, then choose a new passphrase. The old passphrase stops working."
-            )
-        )
-        self.code = QLineEdit()
+        self.code = self.secret
         self.code.setPlaceholderText("XXXXX-XXXXX-XXXXX-XXXXX-XXXXX")
-        self.code.setAccessibleName("Recovery code")
-        form = QFormLayout()
-        form.addRow("Recovery code", self.code)
-        layout.addLayout(form)
-        self.fields = NewPassphraseFields()
-        layout.addWidget(self.fields)
-        self.message = message_label()
-        layout.addWidget(self.message)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Unlock and set passphrase")
-        self.ok_button.setEnabled(False)
-        self.buttons.accepted.connect(self._submit)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
-        self.fields.validity_changed.connect(self._update_ok)
-        self.code.textChanged.connect(self._update_ok)
 
-    def _update_ok(self, *_args: object) -> None:
-        self.ok_button.setEnabled(self.fields.is_valid() and len(self.code.text().strip()) >= 25)
+    def secret_ready(self, text: str) -> bool:
+        return len(text.strip()) >= 25
 
-    def _submit(self) -> None:
-        code, new = self.code.text(), self.fields.passphrase()
-        self.ok_button.setEnabled(False)
-        self.setCursor(Qt.CursorShape.WaitCursor)
-        run_in_background(
-            lambda: Vault.unlock_with_recovery_code(self.vault_path, code, new),
-            self._on_done,
-            self._on_failed,
-        )
+    def work(self, secret: str, new_passphrase: str) -> Any:
+        return Vault.unlock_with_recovery_code(self.vault_path, secret, new_passphrase)
 
-    def _on_done(self, vault: Any) -> None:
-        self.unsetCursor()
-        self.vault = vault
-        self.fields.clear()
-        self.accept()
-
-    def _on_failed(self, exc: BaseException) -> None:
-        self.unsetCursor()
-        self._update_ok()
-        if isinstance(exc, WrongPassphrase):
-            text = "That recovery code did not unlock the vault. Check each group of five."
-        elif isinstance(exc, CareNavError | WeakPassphrase):
-            text = str(exc)
-        else:
-            text = "The vault could not be opened because of an unexpected error."
-        show_message(self.message, text)
+    def succeeded(self, result: Any) -> None:
+        self.vault = result

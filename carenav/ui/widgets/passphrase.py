@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -13,7 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from carenav.errors import CareNavError, WrongPassphrase
 from carenav.store.passphrase import MIN_LENGTH, check_passphrase
+from carenav.ui.tasks import run_in_background
 
 
 class NewPassphraseFields(QWidget):
@@ -98,3 +104,105 @@ class NewPassphraseFields(QWidget):
         if valid != self._valid:
             self._valid = valid
             self.validity_changed.emit(valid)
+
+
+class NewPassphraseDialog(QDialog):
+    """A secret the user already has (passphrase or recovery code) plus a new passphrase.
+
+    Subclasses say what the secret is, what to run with it (off the GUI thread)
+    and what to do on success.
+    """
+
+    wrong_secret_text = "That did not match. Nothing was changed."
+
+    def __init__(
+        self,
+        *,
+        title: str,
+        intro: str,
+        secret_label: str,
+        ok_text: str,
+        hide_secret: bool,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        intro_label = QLabel(intro)
+        intro_label.setWordWrap(True)
+        layout.addWidget(intro_label)
+        self.secret = QLineEdit()
+        self.secret.setAccessibleName(secret_label)
+        if hide_secret:
+            self.secret.setEchoMode(QLineEdit.EchoMode.Password)
+        form = QFormLayout()
+        form.addRow(secret_label, self.secret)
+        layout.addLayout(form)
+        self.fields = NewPassphraseFields()
+        layout.addWidget(self.fields)
+        self.message = QLabel()
+        self.message.setObjectName("errorText")
+        self.message.setWordWrap(True)
+        self.message.setVisible(False)
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(ok_text)
+        self.ok_button.setEnabled(False)
+        buttons.accepted.connect(self._submit)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.fields.validity_changed.connect(self._update_ok)
+        self.secret.textChanged.connect(self._update_ok)
+        self.resize(580, self.sizeHint().height())
+
+    # -- for subclasses -------------------------------------------------------
+
+    def secret_ready(self, text: str) -> bool:
+        return bool(text)
+
+    def work(self, secret: str, new_passphrase: str) -> Any:
+        raise NotImplementedError
+
+    def succeeded(self, result: Any) -> None:
+        """Called on the GUI thread after ``work`` returned."""
+
+    # -- flow -----------------------------------------------------------------
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def _update_ok(self, *_args: object) -> None:
+        self.ok_button.setEnabled(self.fields.is_valid() and self.secret_ready(self.secret.text()))
+
+    def _submit(self) -> None:
+        secret, new = self.secret.text(), self.fields.passphrase()
+        if secret == new:
+            self.show_message("The new passphrase must differ from what you typed above.")
+            return
+        self.ok_button.setEnabled(False)
+        self.setCursor(Qt.CursorShape.WaitCursor)
+        run_in_background(lambda: self.work(secret, new), self._on_done, self._on_failed)
+
+    def _on_done(self, result: Any) -> None:
+        self.unsetCursor()
+        self.secret.clear()
+        self.fields.clear()
+        self.succeeded(result)
+        self.accept()
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self.unsetCursor()
+        self._update_ok()
+        if isinstance(exc, WrongPassphrase):
+            text = self.wrong_secret_text
+            self.secret.selectAll()
+            self.secret.setFocus()
+        elif isinstance(exc, CareNavError):
+            text = str(exc)
+        else:
+            text = "This could not be done because of an unexpected error. Nothing was changed."
+        self.show_message(text)
