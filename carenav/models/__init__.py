@@ -1,5 +1,6 @@
 """SQLModel tables only; one module per domain."""
 
+from carenav.models.audit import AuditEvent, Draft
 from carenav.models.base import Record, utcnow
 from carenav.models.patient import (
     CHART_RECORD_TYPES,
@@ -15,9 +16,11 @@ from carenav.models.patient import (
 __all__ = [
     "CHART_RECORD_TYPES",
     "AllergyIntolerance",
+    "AuditEvent",
     "CareTeamMember",
     "CaseNote",
     "Condition",
+    "Draft",
     "MedicationStatement",
     "Patient",
     "Record",

@@ -9,6 +9,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from alembic import command
+from alembic.config import Config
 from alembic.script import ScriptDirectory
 
 from carenav.errors import MigrationFailed, VaultDamaged
@@ -261,14 +263,17 @@ def revision_and_tables_with(backup: Path, vault: Vault) -> tuple[str, set[str]]
     return str(revision), tables
 
 
-def test_a_vault_from_the_first_release_gains_the_caseload_index(vault_path: Path) -> None:
+def test_a_vault_from_the_first_release_is_migrated_to_head(vault_path: Path) -> None:
     """The real upgrade path: a 0001 vault (no caseload index) opens and is migrated."""
     vault, _ = Vault.create(vault_path, PASSPHRASE, kdf=CHEAP_KDF)
     create_patient(vault, {"family_name": MARKER, "given_name": "Ines", "birth_date": "1950-01-02"})
     vault.close()
-    with raw_connection(vault_path, data_key(vault_path)) as conn:
-        conn.execute("DROP INDEX ix_patient_caseload_order")
-        conn.execute("UPDATE alembic_version SET version_num = '0001_caseload'")
+    with Vault.unlock(vault_path, PASSPHRASE) as vault:  # back to 0001, the real way
+        cfg = Config()
+        cfg.set_main_option("script_location", str(migrate.MIGRATIONS_DIR))
+        with vault.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0001_caseload")
     with Vault.unlock(vault_path, PASSPHRASE) as vault:
         assert vault.migration_backup is not None
         assert vault.migration_backup.name.startswith("caseload.cnv.pre-migration-0001_caseload-")
@@ -276,4 +281,6 @@ def test_a_vault_from_the_first_release_gains_the_caseload_index(vault_path: Pat
     with raw_connection(vault_path, data_key(vault_path)) as conn:
         indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
         assert "ix_patient_caseload_order" in indexes
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert {"audit_event", "draft"} <= tables
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (FIRST,)
