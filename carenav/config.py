@@ -39,21 +39,33 @@ def demo_vault_path() -> Path:
     return data_dir() / "demo" / "demo-caseload.cnv"
 
 
+IDLE_LOCK_DEFAULT_MINUTES = 5
+IDLE_LOCK_MAX_MINUTES = 15  # HIPAA automatic logoff: never longer than this
+BACKUP_KEEP_DEFAULT_DAYS = 7
+
+
 @dataclass
 class Settings:
     last_vault: str = ""
     recent_vaults: list[str] = field(default_factory=list)
+    idle_lock_minutes: int = IDLE_LOCK_DEFAULT_MINUTES
+    backup_folder: str = ""  # where automatic backups go (e.g. a USB drive); "" = off
+    backup_keep_days: int = BACKUP_KEEP_DEFAULT_DAYS
 
     @classmethod
     def load(cls) -> Settings:
         path = config_dir() / "settings.json"
         try:
             data = json.loads(path.read_text("utf-8"))
+            minutes = int(data.get("idle_lock_minutes", IDLE_LOCK_DEFAULT_MINUTES))
             return cls(
                 last_vault=str(data.get("last_vault", "")),
                 recent_vaults=[str(p) for p in data.get("recent_vaults", [])][:10],
+                idle_lock_minutes=min(max(minutes, 1), IDLE_LOCK_MAX_MINUTES),
+                backup_folder=str(data.get("backup_folder", "")),
+                backup_keep_days=max(int(data.get("backup_keep_days", 7)), 1),
             )
-        except (OSError, ValueError, AttributeError):
+        except (OSError, ValueError, AttributeError, TypeError):
             return cls()
 
     def save(self) -> None:

@@ -343,6 +343,21 @@ class Vault:
                 session.rollback()
                 raise
 
+    @contextlib.contextmanager
+    def raw_connection(self) -> Iterator[Any]:
+        """A fresh keyed DB-API connection outside the pool (backups, checks)."""
+        if self._key is None:
+            raise VaultLocked()
+        with raw_connection(self.db_path, self._key) as conn:
+            yield conn
+
+    @property
+    def data_key(self) -> DataKey:
+        """The unlocked data key (for deriving sub-keys such as the audit key)."""
+        if self._key is None:
+            raise VaultLocked()
+        return self._key
+
     def change_passphrase(self, old: str, new: str) -> None:
         """Re-wrap the data key under a new passphrase; the database is not rewritten."""
         secret = normalise_secret(old)
