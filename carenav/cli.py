@@ -18,6 +18,8 @@ from typing import TextIO
 from carenav import __version__
 from carenav.config import DEMO_PASSPHRASE, demo_vault_path
 from carenav.errors import CareNavError, InvalidInput
+from carenav.hardening import harden_process
+from carenav.store.audit import record_event
 from carenav.store.vault import Vault
 
 EXIT_OK, EXIT_USAGE, EXIT_WRONG_PASSPHRASE, EXIT_DAMAGED, EXIT_INVALID = 0, 2, 3, 4, 5
@@ -112,6 +114,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _vault_arg(p)
     _stdin_arg(p)
+
+    from carenav import cli_audit, cli_backup
+
+    for module in (cli_audit, cli_backup):
+        COMMANDS.update(module.register(commands))
     return parser
 
 
@@ -140,6 +147,7 @@ def cmd_demo(args: argparse.Namespace, secrets: SecretReader) -> int:
     vault, code = Vault.create(args.vault, passphrase)
     try:
         count = fill_demo_caseload(vault, patients=args.patients, seed=args.seed)
+        record_event(vault, "demo_caseload_created", detail=f"{count} synthetic patients")
     finally:
         vault.close()
     print(code)
@@ -240,14 +248,19 @@ def prepare_demo_vault() -> Path:
         say("Preparing the practice vault with made-up patients (first time only)…")
         vault, _code = Vault.create(path, DEMO_PASSPHRASE)
         try:
-            fill_demo_caseload(vault, patients=DEMO_GUI_PATIENTS, seed=7)
+            count = fill_demo_caseload(vault, patients=DEMO_GUI_PATIENTS, seed=7)
+            record_event(vault, "demo_caseload_created", detail=f"{count} synthetic patients")
         finally:
             vault.close()
     return path
 
 
 def open_gui(args: argparse.Namespace) -> int:
+    from carenav.logs import configure_logging, install_excepthook
     from carenav.ui.app import run_gui
+
+    configure_logging()
+    install_excepthook()
 
     if args.demo:
         return run_gui(prepare_demo_vault(), demo_passphrase=DEMO_PASSPHRASE)
@@ -255,6 +268,7 @@ def open_gui(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    harden_process()  # no core dumps of a process that holds patient data
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

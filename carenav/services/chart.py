@@ -26,6 +26,7 @@ from carenav.models import (
 )
 from carenav.services.patients import _live_patient
 from carenav.services.validation import FieldCleaner
+from carenav.store.audit import AuditEntry, record_in
 from carenav.store.vault import Vault
 
 R = TypeVar("R", bound=Record)
@@ -209,10 +210,16 @@ def _records(session: Session, kind: type[R], patient_id: uuid.UUID, *order: Any
     return list(session.exec(statement).all())
 
 
-def load_chart(vault: Vault, patient_id: uuid.UUID) -> Chart:
-    """Everything the chart shows, read in one transaction."""
+def load_chart(vault: Vault, patient_id: uuid.UUID, *, opened: bool = True) -> Chart:
+    """Everything the chart shows, read in one transaction.
+
+    Audited as ``chart_opened`` unless ``opened`` is False (a refresh of a chart
+    already on screen, after one of its records changed).
+    """
     with vault.session() as session:
         patient = _live_patient(session, patient_id)
+        if opened:
+            record_in(session, [AuditEntry("chart_opened", "patient", patient_id.hex)])
         return Chart(
             patient=patient,
             family=_records(

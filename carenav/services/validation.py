@@ -86,7 +86,7 @@ class FieldCleaner:
     def text(self, name: str, *, label: str, required: bool = False, max_len: int = 200) -> None:
         def convert(value: Any) -> str:
             text = str(value if value is not None else "").strip()
-            if "\x00" in text:
+            if "\x00" in text or any("\ud800" <= ch <= "\udfff" for ch in text):
                 raise ValueError(f"{label} contains an invalid character.")
             if required and not text:
                 raise ValueError(f"{label} is required.")

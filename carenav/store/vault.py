@@ -8,7 +8,10 @@ Opening follows a fixed order so each failure has one clear meaning:
 4. every page's HMAC is verified on a fresh connection (a damaged page that
    the schema read would not touch fails here; ~80 ms for 10,000 patients);
 5. SQLCipher reads the schema (damage or foreign data fails here);
-6. the schema revision is compared (newer, older: migrate after a backup).
+6. the schema revision is compared (newer, older: migrate after a backup);
+7. the audit trail must reach the chain head kept beside it (``<db>.audit-head``):
+   a database that falls short of it (rolled back, truncated, a damaged WAL frame)
+   is damaged; then the unlock, and the failed attempts before it, are audited.
 
 A fresh empty database is created only by ``Vault.create``; never in place
 of an existing vault.
@@ -46,7 +49,19 @@ from carenav.errors import (
 )
 from carenav.store import header as header_module
 from carenav.store import migrate
+from carenav.store.audit import (
+    TRAIL_KEY,
+    AuditedSession,
+    AuditEntry,
+    AuditTrail,
+    ChainReport,
+    pending_failed_unlocks,
+    record_event,
+    record_failed_unlock,
+    verify_chain,
+)
 from carenav.store.engine import DataKey, checkpoint, make_engine, raw_connection
+from carenav.store.faults import translate_storage_error
 from carenav.store.header import (
     KdfParams,
     KeySlot,
@@ -87,6 +102,7 @@ class IntegrityReport:
     structure: list[str]
     foreign_key_problems: int
     schema_current: bool
+    audit: ChainReport | None = None  # None: the trail could not be read (see the pages)
 
     @property
     def sound(self) -> bool:
@@ -95,6 +111,7 @@ class IntegrityReport:
             and self.structure == ["ok"]
             and self.foreign_key_problems == 0
             and self.schema_current
+            and (self.audit is None or self.audit.intact)
         )
 
     def summary(self) -> str:
@@ -109,6 +126,8 @@ class IntegrityReport:
             parts.append(f"{self.foreign_key_problems} broken record link(s)")
         if not self.schema_current:
             parts.append("the schema is not at the current version")
+        if self.audit is not None and not self.audit.intact:
+            parts.append(f"the audit trail is not intact ({self.audit.reason.rstrip('.')})")
         return "The vault is damaged: " + "; ".join(parts) + "."
 
 
@@ -132,6 +151,7 @@ class Vault:
         self._key: DataKey | None = key
         self._engine: Engine | None = make_engine(db_path, key)
         self.migration_backup: Path | None = None
+        self.audit = AuditTrail(db_path, lambda: self.data_key, local_user())
 
     # -- creation -------------------------------------------------------
 
@@ -189,6 +209,11 @@ class Vault:
             raise
         header.initialised = True
         write_header(header_path, header)
+        try:
+            record_event(vault, "vault_created")
+        except BaseException:
+            vault.close()
+            raise
         return vault, recovery_code
 
     # -- unlocking ------------------------------------------------------
@@ -234,10 +259,13 @@ class Vault:
             if key is not None:
                 break
         if key is None:
-            failures = throttle.record_failure()
+            failures = record_failed_unlock(throttle, "passphrase")
             raise WrongPassphrase(failures, throttle.wait_remaining())
+        events = [*pending_failed_unlocks(throttle.path), AuditEntry("unlock", detail="passphrase")]
         throttle.reset()
-        return cls._open_with_key(db_path, header, key, allow_migration=allow_migration)
+        return cls._open_with_key(
+            db_path, header, key, allow_migration=allow_migration, events=events
+        )
 
     @classmethod
     def unlock_with_recovery_code(
@@ -258,18 +286,31 @@ class Vault:
             if key is not None:
                 break
         if key is None:
-            failures = throttle.record_failure()
+            failures = record_failed_unlock(throttle, "recovery code")
             err = WrongPassphrase(failures, throttle.wait_remaining())
             err.args = ("That recovery code did not unlock the vault. Check each group of five.",)
             raise err
+        events = [
+            *pending_failed_unlocks(throttle.path),
+            AuditEntry("recovery_used", detail="unlocked with the recovery code"),
+        ]
         throttle.reset()
-        vault = cls._open_with_key(db_path, header, key, allow_migration=True)
+        vault = cls._open_with_key(db_path, header, key, allow_migration=True, events=events)
         vault._rewrap_passphrase(new_passphrase)
+        record_event(
+            vault, "passphrase_changed", detail="new passphrase set with the recovery code"
+        )
         return vault
 
     @classmethod
     def _open_with_key(
-        cls, db_path: Path, header: VaultHeader, key: bytearray, *, allow_migration: bool
+        cls,
+        db_path: Path,
+        header: VaultHeader,
+        key: bytearray,
+        *,
+        allow_migration: bool,
+        events: list[AuditEntry],
     ) -> Vault:
         data_key = DataKey(key)
         if not header.initialised:
@@ -303,7 +344,21 @@ class Vault:
             raise
         if not state.is_current:
             vault._migrate(state.current)
+        vault._audit_opening(events)
         return vault
+
+    def _audit_opening(self, events: list[AuditEntry]) -> None:
+        """Check the database reaches the audit head kept beside it, then record the
+        unlock (and the failed attempts before it) in one transaction."""
+        try:
+            with self.session() as session:
+                warnings = self.audit.reconcile_at_open(session.connection())
+                self.audit.append(session, [*warnings, *events])
+        except BaseException as exc:
+            self.close(checkpoint_first=False)
+            if _is_damage(exc):
+                raise VaultDamaged("the database file cannot be decrypted or read") from None
+            raise
 
     def _migrate(self, from_revision: str) -> None:
         """Back up, then upgrade in one transaction. A failure here (a full disk, a
@@ -335,12 +390,16 @@ class Vault:
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
         """One unit of work: committed when the block ends, rolled back on error."""
-        with Session(self.engine, expire_on_commit=False) as session:
+        info = {TRAIL_KEY: self.audit}
+        with AuditedSession(self.engine, expire_on_commit=False, info=info) as session:
             try:
                 yield session
                 session.commit()
-            except BaseException:
+            except BaseException as exc:
                 session.rollback()
+                storage = translate_storage_error(exc)
+                if storage is not None:
+                    raise storage from exc
                 raise
 
     @contextlib.contextmanager
@@ -367,6 +426,7 @@ class Vault:
         ):
             raise WrongPassphrase()
         self._rewrap_passphrase(new)
+        record_event(self, "passphrase_changed")
 
     def _rewrap_passphrase(self, new: str) -> None:
         verdict = check_passphrase(new)
@@ -398,12 +458,33 @@ class Vault:
             schema_current = migrate.schema_state(self.engine).is_current
         except SADatabaseError:
             schema_current = False
-        return IntegrityReport(
+        report = IntegrityReport(
             cipher if cipher is not None else ["the encryption check could not read the file"],
             structure if structure is not None else ["the structure check could not run"],
             len(links) if links is not None else 0,
             schema_current,
+            self._verify_audit_quietly(),
         )
+        self._audit_quietly(
+            "integrity_check",
+            outcome="success" if report.sound else "failure",
+            detail=report.summary(),
+        )
+        return report
+
+    def _verify_audit_quietly(self) -> ChainReport | None:
+        try:
+            return verify_chain(self)
+        except (SADatabaseError, sqlcipher.DatabaseError):
+            return None
+
+    def _audit_quietly(self, action: str, *, outcome: str = "success", detail: str = "") -> bool:
+        """Best effort, for moments that must not fail (locking, checking a damaged file)."""
+        try:
+            record_event(self, action, outcome=outcome, detail=detail)
+        except Exception:  # a full disk or a damaged page must not block a lock
+            return False
+        return True
 
     def _fresh_check(self, pragma: str) -> list[str] | None:
         """One check on its own connection; None when the check itself failed to run."""
@@ -414,6 +495,15 @@ class Vault:
                 return [str(row[0]) for row in conn.execute(pragma)]
         except sqlcipher.DatabaseError:
             return None
+
+    def lock(self, reason: str) -> None:
+        """Record the lock ("manual", "idle", "screen", "suspend", "quit") and close.
+
+        The lock always happens: when the event cannot be written, the vault closes anyway.
+        """
+        if self._engine is not None:
+            self._audit_quietly("lock", detail=reason)
+        self.close()
 
     def close(self, *, checkpoint_first: bool = True) -> None:
         """Checkpoint, close every connection and wipe the key. Safe to call twice."""

@@ -23,13 +23,27 @@ from PySide6.QtWidgets import (
 )
 
 from carenav.config import Settings, default_vault_path
+from carenav.errors import VaultDamaged
+from carenav.services import backups
+from carenav.store.backup import BackupSource
+from carenav.store.instance_lock import InstanceLock, VaultInUse
 from carenav.store.vault import Vault
+from carenav.ui.idle import InactivityWatcher
+from carenav.ui.pages.audit_viewer import AuditViewerDialog
+from carenav.ui.pages.backup_restore import (
+    BackupSettingsDialog,
+    DamagedVaultDialog,
+    RestoreDialog,
+    describe_restore,
+)
 from carenav.ui.pages.caseload import CaseloadPage
 from carenav.ui.pages.change_passphrase import ChangePassphraseDialog
 from carenav.ui.pages.chart import ChartPage, NewPatientDialog
 from carenav.ui.pages.create_vault import CreateVaultPage, RecoveryCodePage
 from carenav.ui.pages.import_caseload import ImportCaseloadDialog
 from carenav.ui.pages.unlock import UnlockPage
+from carenav.ui.screen_lock import ScreenLockListener
+from carenav.ui.tasks import run_in_background
 
 WINDOW_TITLE = "CareNav"
 
@@ -45,6 +59,7 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1280, 800)
         self.vault: Vault | None = None
+        self.instance_lock: InstanceLock | None = None
         self.settings = Settings.load()
         self.demo_passphrase = demo_passphrase
 
@@ -67,10 +82,17 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status_label, 1)
 
         self._build_menus()
+        self.idle_watcher = InactivityWatcher(self.settings.idle_lock_minutes, parent=self)
+        self.idle_watcher.idle.connect(lambda: self.lock("idle"))
+        self.screen_lock_listener = ScreenLockListener(parent=self)
+        self.screen_lock_listener.locked.connect(self.lock)
+        self.backup_label = QLabel()
+        self.statusBar().addPermanentWidget(self.backup_label)
         self.create_page.created.connect(self._on_vault_created)
         self.create_page.open_existing_requested.connect(self.choose_vault_file)
         self.recovery_page.confirmed.connect(self._show_caseload)
         self.unlock_page.unlocked.connect(self._on_unlocked)
+        self.unlock_page.damaged.connect(self._on_damaged)
         self.unlock_page.open_other_requested.connect(self.choose_vault_file)
         self.caseload_page.open_patient.connect(self.open_patient)
         self.caseload_page.new_patient_requested.connect(self.new_patient)
@@ -100,7 +122,10 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         self.new_patient_action = self._action("&New patient…", "Ctrl+N", self.new_patient)
         self.import_action = self._action("&Import caseload…", None, self.import_caseload)
-        self.lock_action = self._action("&Lock", "Ctrl+L", self.lock)
+        self.lock_action = self._action("&Lock", "Ctrl+L", lambda: self.lock("manual"))
+        self.backups_action = self._action("&Backups…", None, self.backup_settings)
+        self.restore_action = self._action("&Restore from backup…", None, self.restore_backup)
+        self.audit_action = self._action("&Audit trail…", None, self.show_audit_trail)
         self.find_action = self._action("&Find patient", "Ctrl+F", self.find_patient)
         self.back_action = self._action("&Back to caseload", "Alt+Left", self.back_to_caseload)
         self.passphrase_action = self._action("Change &passphrase…", None, self.change_passphrase)
@@ -111,6 +136,8 @@ class MainWindow(QMainWindow):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.lock_action)
+        file_menu.addAction(self.backups_action)
+        file_menu.addAction(self.restore_action)
         file_menu.addAction(self.passphrase_action)
         file_menu.addAction(open_action)
         file_menu.addSeparator()
@@ -119,6 +146,7 @@ class MainWindow(QMainWindow):
         go_menu.addAction(self.find_action)
         go_menu.addAction(self.back_action)
         help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self.audit_action)
         help_menu.addAction(self._action("&About CareNav", None, self._about))
         self._update_actions()
 
@@ -132,6 +160,8 @@ class MainWindow(QMainWindow):
             self.import_action,
             self.lock_action,
             self.passphrase_action,
+            self.backups_action,
+            self.audit_action,
             self.find_action,
             self.back_action,
         ):
@@ -190,11 +220,24 @@ class MainWindow(QMainWindow):
         self._show_caseload()
 
     def _attach(self, vault: Vault) -> None:
+        try:
+            self.instance_lock = InstanceLock.acquire(vault.db_path)
+        except VaultInUse as exc:
+            vault.close()
+            self.unlock_page.prepare(vault.db_path, demo_passphrase=self.demo_passphrase)
+            self._show(self.unlock_page)
+            QMessageBox.information(self, "Vault already open", str(exc))
+            return
         self.vault = vault
         if not self.demo_passphrase:
             self.settings.remember_vault(vault.db_path)
         self.caseload_page.set_vault(vault)
         self.status_label.setText("Unlocked. Press Ctrl+L to lock when you step away.")
+        self.idle_watcher.set_timeout_minutes(self.settings.idle_lock_minutes)
+        self.idle_watcher.start()
+        self.idle_watcher.resume()
+        self._refresh_backup_status()
+        self._automatic_backup(vault)
         if vault.migration_backup is not None:
             QMessageBox.information(
                 self,
@@ -204,21 +247,92 @@ class MainWindow(QMainWindow):
             )
 
     def _show_caseload(self) -> None:
+        if self.vault is None:
+            return
         self._show(self.caseload_page)
         self.caseload_page.focus_search()
 
-    def lock(self) -> bool:
-        """Close the vault and clear every view. False if the user chose to stay."""
+    def lock(self, reason: str = "manual") -> bool:
+        """Keep unsaved work as encrypted drafts, close the vault, wipe the key, clear views.
+
+        Never asks a question: an idle or screen lock must happen even when nobody
+        is at the keyboard, and nothing typed is lost because it becomes a draft.
+        """
         if self.vault is None:
             return True
-        if not self._chart_may_close():
-            return False
+        self.idle_watcher.pause()
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.reject()
+        kept = self.chart_page.save_draft()
+        vault, self.vault = self.vault, None
+        source = self._backup_source(vault)
+        self.chart_page.clipboard.clear_if_ours()
         self.chart_page.clear()
         self.caseload_page.set_vault(None)
-        vault, self.vault = self.vault, None
-        vault.close()
+        vault.lock(reason)  # audited, then sessions closed, engine disposed, key wiped
+        if self.instance_lock is not None:
+            self.instance_lock.release()
+            self.instance_lock = None
         self.start(self.vault_path)
+        if self.chart_page.draft_error:
+            self.status_label.setText(self.chart_page.draft_error)
+        elif kept:
+            self.status_label.setText(
+                "Locked. What you were typing was kept and will be offered again."
+            )
+        if source is not None:
+            self._automatic_backup(source)
         return True
+
+    # -- backups --------------------------------------------------------------
+
+    def _backup_source(self, vault: Vault) -> BackupSource | None:
+        if not self.settings.backup_folder:
+            return None
+        try:
+            return BackupSource.from_vault(vault)
+        except Exception:  # a backup must never stop the lock
+            return None
+
+    def _automatic_backup(self, source: Vault | BackupSource) -> None:
+        folder = self.settings.backup_folder
+        if not folder:
+            return
+        keep = self.settings.backup_keep_days
+        run_in_background(
+            lambda: backups.automatic_backup(source, Path(folder), keep),
+            lambda _info: self._refresh_backup_status(),
+            lambda exc: self.backup_label.setText(str(exc)),
+        )
+
+    def _refresh_backup_status(self) -> None:
+        self.backup_label.setText(backups.status_text(self.settings.backup_folder))
+
+    def show_audit_trail(self) -> None:
+        if self.vault is None:
+            return
+        AuditViewerDialog(self.vault, self).exec()
+
+    def backup_settings(self) -> None:
+        dialog = BackupSettingsDialog(self.settings, self, vault=self.vault)
+        dialog.exec()
+        self._refresh_backup_status()
+
+    def restore_backup(self) -> None:
+        if self.vault is not None and not self.lock("restore"):
+            return
+        dialog = RestoreDialog(self.vault_path, self, backup_folder=self.settings.backup_folder)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.result_info is not None:
+            self.start(self.vault_path)
+            self.status_label.setText(describe_restore(dialog.result_info))
+
+    def _on_damaged(self, exc: VaultDamaged) -> None:
+        dialog = DamagedVaultDialog(self.vault_path, exc.detail, self.settings.backup_folder, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.start(self.vault_path)
+            if dialog.restored is not None:
+                self.status_label.setText(describe_restore(dialog.restored))
 
     # -- patients -----------------------------------------------------------
 
@@ -291,11 +405,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.vault is not None:
-            if not self._chart_may_close():
-                event.ignore()
-                return
-            self.chart_page.clear()
-            self.caseload_page.set_vault(None)
-            self.vault.close()
-            self.vault = None
+            self.lock("quit")
+        self.chart_page.clipboard.clear_if_ours()
         event.accept()

@@ -128,3 +128,60 @@ def test_new_patient_then_search_finds_it(qtbot: Any, vault_path: Path) -> None:
     qtbot.waitUntil(lambda: window.caseload_page.model.rowCount() == 1, timeout=2000)
     qtbot.keyClick(window.caseload_page.search, Qt.Key.Key_Return)
     assert window.stack.currentWidget() is window.chart_page
+
+
+def unlock_window(qtbot: Any, window: MainWindow) -> None:
+    qtbot.keyClicks(window.unlock_page.passphrase, PASSPHRASE)
+    qtbot.keyClick(window.unlock_page.passphrase, Qt.Key.Key_Return)
+
+
+def test_damaged_vault_offers_a_restore_instead_of_a_wrong_passphrase(
+    qtbot: Any, vault_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QDialog
+
+    from carenav.ui.pages import backup_restore
+
+    vault, _ = Vault.create(vault_path, PASSPHRASE)
+    vault.close()
+    data = bytearray(vault_path.read_bytes())
+    data[len(data) // 2] ^= 0x04
+    vault_path.write_bytes(bytes(data))
+    offered: list[str] = []
+
+    def fake_exec(dialog: Any) -> int:
+        offered.append(dialog.windowTitle())
+        return int(QDialog.DialogCode.Rejected)
+
+    monkeypatch.setattr(backup_restore.DamagedVaultDialog, "exec", fake_exec)
+    window = MainWindow(vault_path)
+    qtbot.addWidget(window)
+    unlock_window(qtbot, window)
+    qtbot.waitUntil(lambda: bool(offered), timeout=10000)
+    assert "damaged" in window.unlock_page.message.text()
+    assert window.vault is None
+    assert vault_path.read_bytes() == bytes(data)  # nothing touched when the user declines
+
+
+def test_a_second_window_on_the_same_vault_is_refused(
+    qtbot: Any, vault_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from carenav.store.instance_lock import InstanceLock
+
+    Vault.create(vault_path, PASSPHRASE)[0].close()
+    other = InstanceLock.acquire(vault_path)  # another CareNav holds the vault
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: told.append(text))
+    window = MainWindow(vault_path)
+    qtbot.addWidget(window)
+    unlock_window(qtbot, window)
+    qtbot.waitUntil(lambda: bool(told), timeout=10000)
+    assert "already open in another CareNav window" in told[0]
+    assert window.vault is None
+    assert window.stack.currentWidget() is window.unlock_page
+    other.release()
+    unlock_window(qtbot, window)
+    qtbot.waitUntil(lambda: window.vault is not None, timeout=10000)
+    window.lock()

@@ -18,6 +18,7 @@ from carenav.models import CaseNote, Condition, MedicationStatement, RelatedPers
 from carenav.services.chart import add_chart_record, load_chart
 from carenav.services.patients import create_patient, list_patients
 from carenav.store import migrate
+from carenav.store.audit import audit_head_path_for
 from carenav.store.engine import DataKey, raw_connection
 from carenav.store.header import KdfParams, normalise_secret, read_header
 from carenav.store.vault import Vault, header_path_for
@@ -274,6 +275,7 @@ def test_a_vault_from_the_first_release_is_migrated_to_head(vault_path: Path) ->
         with vault.engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.downgrade(cfg, "0001_caseload")
+    audit_head_path_for(vault_path).unlink()  # a first-release vault never had an audit trail
     with Vault.unlock(vault_path, PASSPHRASE) as vault:
         assert vault.migration_backup is not None
         assert vault.migration_backup.name.startswith("caseload.cnv.pre-migration-0001_caseload-")

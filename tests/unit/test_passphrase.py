@@ -295,7 +295,8 @@ def test_failure_count_persists_across_unlock_calls_without_patient_data(
     state_file = throttle_path_for(path)
     assert state_file == path.with_name("caseload.cnv.unlock-state")
     state = json.loads(state_file.read_text("utf-8"))
-    assert sorted(state) == ["failures", "last_failure"]
+    assert sorted(state) == ["failure_times", "failures", "last_failure"]
+    assert [t["via"] for t in state["failure_times"]] == ["passphrase"] * 3
     assert state["failures"] == 3
     assert wrong not in state_file.read_text("utf-8")
     assert UnlockThrottle(state_file, clock=FakeClock()).failures == 3

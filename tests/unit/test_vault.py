@@ -119,7 +119,11 @@ def test_create_writes_an_encrypted_database_and_a_key_header_beside_it(vault_pa
     vault.close()
     header_file = vault_path.with_name("caseload.cnv.keys")
     assert header_path_for(vault_path) == header_file
-    assert files_in(vault_path.parent) == ["caseload.cnv", "caseload.cnv.keys"]
+    assert files_in(vault_path.parent) == [
+        "caseload.cnv",
+        "caseload.cnv.audit-head",
+        "caseload.cnv.keys",
+    ]
     raw_db = vault_path.read_bytes()
     assert not raw_db.startswith(SQLITE_MAGIC)
     assert b"Abara" not in raw_db
@@ -260,7 +264,11 @@ def test_stale_header_temp_files_are_cleaned_when_the_vault_is_opened(vault_path
     stale.write_bytes(b'{"format": "carenav-vault-header", "slo')
     Vault.unlock(vault_path, PASSPHRASE).close()
     assert not stale.exists()
-    assert files_in(vault_path.parent) == ["caseload.cnv", "caseload.cnv.keys"]
+    assert files_in(vault_path.parent) == [
+        "caseload.cnv",
+        "caseload.cnv.audit-head",
+        "caseload.cnv.keys",
+    ]
 
 
 def test_closing_wipes_the_key_and_locks_the_vault(vault_path: Path) -> None:
@@ -286,14 +294,15 @@ def test_change_passphrase_rewraps_only_the_slot(vault_path: Path) -> None:
         vault, {"family_name": "Abara", "given_name": "Ines", "birth_date": "1950-01-02"}
     )
     vault.close()
-    db_before = sha256(vault_path)
+    key_before = data_key(vault_path)
     recovery_before = read_header(header_path_for(vault_path)).slots_of_kind("recovery")[0]
 
     vault = Vault.unlock(vault_path, PASSPHRASE)
     vault.change_passphrase(PASSPHRASE, NEW_PASSPHRASE)
     vault.close()
 
-    assert sha256(vault_path) == db_before
+    # the same data key: the database was not re-encrypted (only audit rows were added)
+    assert data_key(vault_path, NEW_PASSPHRASE) == key_before
     header = read_header(header_path_for(vault_path))
     assert header.slots_of_kind("recovery")[0] == recovery_before
     assert len(header.slots_of_kind("passphrase")) == 1
@@ -329,6 +338,7 @@ def test_wrong_passphrase_never_opens_the_database(filled_path: Path) -> None:
     # no -wal/-shm: SQLCipher was never asked to open the file
     assert files_in(filled_path.parent) == [
         "caseload.cnv",
+        "caseload.cnv.audit-head",
         "caseload.cnv.keys",
         "caseload.cnv.unlock-state",
     ]
@@ -360,7 +370,11 @@ def test_zero_length_database_is_damage_not_a_new_vault(filled_path: Path) -> No
     error = assert_damaged_and_untouched(filled_path)
     assert error.detail == "the database file is empty"
     assert filled_path.stat().st_size == 0
-    assert files_in(filled_path.parent) == ["caseload.cnv", "caseload.cnv.keys"]
+    assert files_in(filled_path.parent) == [
+        "caseload.cnv",
+        "caseload.cnv.audit-head",
+        "caseload.cnv.keys",
+    ]
 
 
 def test_missing_database_beside_an_initialised_header_is_damage(filled_path: Path) -> None:

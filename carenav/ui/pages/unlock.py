@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carenav.errors import CareNavError, UnlockDelayed, WrongPassphrase
+from carenav.errors import CareNavError, UnlockDelayed, VaultDamaged, WrongPassphrase
 from carenav.store.vault import Vault
 from carenav.ui.tasks import run_in_background
 from carenav.ui.widgets.layout import centred_card, heading, message_label, paragraph, show_message
@@ -25,6 +25,7 @@ class UnlockPage(QWidget):
     """Asks for the passphrase; emits ``unlocked(vault)`` on success."""
 
     unlocked = Signal(object)
+    damaged = Signal(object)  # the VaultDamaged error: the window offers a restore
     create_requested = Signal()
     open_other_requested = Signal()
 
@@ -115,6 +116,10 @@ class UnlockPage(QWidget):
             if wait > 0:
                 self._start_wait(wait, str(exc))
                 return
+        if isinstance(exc, VaultDamaged):
+            show_message(self.message, str(exc))
+            self.damaged.emit(exc)
+            return
         if not isinstance(exc, CareNavError):
             exc = CareNavError("The vault could not be opened because of an unexpected error.")
         show_message(self.message, str(exc))

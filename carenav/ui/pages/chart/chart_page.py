@@ -24,28 +24,44 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
 from carenav.errors import CareNavError, InvalidInput
-from carenav.models import Patient
+from carenav.models import Draft, Patient
 from carenav.services.chart import Chart, load_chart
+from carenav.services.drafts import discard_draft, drafts_for, merge_into_draft
 from carenav.services.patients import PATIENT_FIELDS, remove_patient, update_patient
 from carenav.store.vault import Vault
+from carenav.ui.clipboard import SecureClipboard
 from carenav.ui.pages.chart.banner import ChartBanner
 from carenav.ui.pages.chart.dialogs import ask_save_discard_cancel, confirm_removal
+from carenav.ui.pages.chart.draft_banner import (
+    FORM_PATIENT,
+    DraftBanner,
+    draft_time_text,
+    form_values,
+    parse_record_form_name,
+)
 from carenav.ui.pages.chart.fields import (
     ALLERGIES,
     CARE_TEAM,
     FAMILY,
     MEDICATIONS,
     NOTES,
+    PATIENT_FIELD_SPECS,
     PROBLEMS,
     RecordKind,
 )
+from carenav.ui.pages.chart.new_patient import open_new_patient_dialogs
 from carenav.ui.pages.chart.patient_form import PatientForm
 from carenav.ui.pages.chart.record_section import RecordSection
 from carenav.ui.pages.chart.style import CHART_STYLE
 
 LEAVE_QUESTION = "Save changes to this patient's details?"
+DRAFT_NOT_KEPT = (
+    "What was typed could not be kept as a draft before the vault locked ({error}). "
+    "Check that the disk has free space."
+)
 TAB_TITLES = (
     "Demographics",
     "Family and caregivers",
@@ -82,8 +98,14 @@ class ChartPage(QWidget):
         self.setStyleSheet(CHART_STYLE)
         self.vault: Vault | None = None
         self.patient: Patient | None = None
+        self.clipboard = SecureClipboard(self)
+        self.pending_drafts: list[Draft] = []
+        self.draft_error = ""  # set when save_draft() could not keep what was typed
 
         self.banner = ChartBanner()
+        self.draft_banner = DraftBanner()
+        self.draft_banner.restore_requested.connect(self.restore_drafts)
+        self.draft_banner.discard_requested.connect(self.discard_drafts)
         self.form = PatientForm()
         self.sections: dict[str, RecordSection] = {
             kind.title: RecordSection(kind)
@@ -98,6 +120,7 @@ class ChartPage(QWidget):
         layout.setSpacing(10)
         self._add_page_buttons()
         layout.addWidget(self.banner)
+        layout.addWidget(self.draft_banner)
         layout.addWidget(self.tabs, 1)
 
         self._add_shortcuts()
@@ -115,8 +138,14 @@ class ChartPage(QWidget):
         self.back_button.clicked.connect(self.back_requested)
         self.remove_patient_action = QAction("Remove patient from caseload…", self)
         self.remove_patient_action.triggered.connect(self.remove_patient_from_caseload)
+        self.copy_phone_action = QAction("Copy phone number", self)
+        self.copy_phone_action.setToolTip("Copy the phone number; cleared from the clipboard soon")
+        self.copy_phone_action.triggered.connect(self.copy_phone_number)
+        self.copy_phone_action.setEnabled(False)
         self.actions_button = QPushButton("Patient actions")
         menu = QMenu(self.actions_button)
+        menu.addAction(self.copy_phone_action)
+        menu.addSeparator()
         menu.addAction(self.remove_patient_action)
         self.actions_button.setMenu(menu)
         self.banner.name_row.addWidget(self.back_button)
@@ -202,7 +231,9 @@ class ChartPage(QWidget):
         self._set_message("")
         self._fill_records(chart)
         self.banner.show_chart(chart)
+        self.copy_phone_action.setEnabled(bool(self.phone_number()))
         self.tabs.setCurrentIndex(0)
+        self._offer_drafts()
 
     def clear(self) -> None:
         """Drop every piece of patient information from every widget and model."""
@@ -210,6 +241,9 @@ class ChartPage(QWidget):
             section.clear()
         self.form.clear()
         self.banner.clear()
+        self.pending_drafts = []
+        self.draft_banner.withdraw()
+        self.copy_phone_action.setEnabled(False)
         self._set_message("")
         self._set_counts({})
         self.vault = None
@@ -266,7 +300,132 @@ class ChartPage(QWidget):
             return True
         return False
 
+    # -- drafts: nothing typed is lost when the vault locks ----------------------------
+
+    def save_draft(self) -> bool:
+        """Keep every unsaved form as an encrypted draft and close it, without asking.
+
+        Called when the vault locks, before clear(): the demographics (if
+        changed), an open record dialog and an open New patient dialog. Their
+        questions are closed too, so locking never waits for an answer. True
+        if something was kept; ``draft_error`` says what went wrong, if anything.
+        """
+        self.draft_error = ""
+        kept = False
+        for keep in (self._keep_form_draft, *self._dialog_keepers()):
+            try:
+                kept = keep() or kept
+            except (CareNavError, SQLAlchemyError, OSError) as exc:
+                self.draft_error = DRAFT_NOT_KEPT.format(error=type(exc).__name__)
+        return kept
+
+    def _keep_form_draft(self) -> bool:
+        self._close_questions(self)
+        if self.vault is None or self.patient is None or not self.form.is_dirty():
+            return False
+        merge_into_draft(
+            self.vault,
+            form=FORM_PATIENT,
+            patient_id=self.patient.id,
+            record_id=None,
+            changes=self.form.changes(),
+        )
+        self.form.revert()  # kept safely: nothing is left to ask about
+        return True
+
+    def _dialog_keepers(self) -> list[Any]:
+        keepers: list[Any] = [section.keep_draft for section in self.sections.values()]
+        for dialog in open_new_patient_dialogs():
+            self._close_questions(dialog)
+            keepers.append(dialog.keep_as_draft)
+        return keepers
+
+    @staticmethod
+    def _close_questions(owner: QWidget) -> None:
+        """Answer any open question under owner with its safe (escape) button."""
+        for box in owner.findChildren(QMessageBox):
+            if box.isVisible():
+                box.reject()
+
+    def _offer_drafts(self) -> None:
+        if self.vault is None or self.patient is None:
+            return
+        self.pending_drafts = drafts_for(self.vault, self.patient.id)
+        if self.pending_drafts:
+            self.draft_banner.offer(self.pending_drafts[0].updated_at)
+        else:
+            self.draft_banner.withdraw()
+
+    def restore_drafts(self) -> None:
+        """Put the drafts' values back: the details form, and one record dialog at a time."""
+        if self.vault is None:
+            return
+        opened_dialog = False
+        for draft in list(self.pending_drafts):
+            if draft.form == FORM_PATIENT:
+                self.tabs.setCurrentIndex(0)
+                self.form.restore(form_values(PATIENT_FIELD_SPECS, draft.payload))
+            elif not opened_dialog and self._open_record_draft(draft):
+                opened_dialog = True
+            else:
+                continue
+            discard_draft(self.vault, draft.id)
+        self._offer_drafts()
+        self._set_message("Unsaved changes put back. Save them when they are right.")
+
+    def _open_record_draft(self, draft: Draft) -> bool:
+        parsed = parse_record_form_name(draft.form)
+        section = self.sections.get(parsed[0]) if parsed else None
+        if section is None or draft.record_id is None:
+            return False
+        self._show_section_of(section)
+        values = form_values(section.kind.fields, draft.payload)
+        return section.open_draft(draft.record_id, values) is not None
+
+    def _show_section_of(self, section: RecordSection) -> None:
+        for index in range(self.tabs.count()):
+            page = self.tabs.widget(index)
+            if page is not None and page.isAncestorOf(section):
+                self.tabs.setCurrentIndex(index)
+
+    def discard_drafts(self) -> bool:
+        """Ask (default Keep), then throw the offered drafts away. True if discarded."""
+        if self.vault is None or not self.pending_drafts:
+            return False
+        when = draft_time_text(self.pending_drafts[0].updated_at)
+        if not confirm_removal(
+            self,
+            title="Unsaved changes",
+            question=f"Discard the unsaved changes from {when}?",
+            detail="What was typed before the vault locked will not be kept.",
+            remove_text="Discard",
+            keep_text="Keep",
+        ):
+            return False
+        for draft in self.pending_drafts:
+            discard_draft(self.vault, draft.id)
+        self._offer_drafts()
+        return True
+
     # -- actions ------------------------------------------------------------------
+
+    def phone_number(self) -> str:
+        if self.patient is None:
+            return ""
+        return self.patient.phone_mobile or self.patient.phone_home
+
+    def copy_phone_number(self) -> bool:
+        """Copy the phone number, marked secret; the clipboard is cleared after 30 seconds."""
+        number = self.phone_number()
+        if not number:
+            return False
+        self.clipboard.copy(number)
+        seconds = self.clipboard.clear_after_ms // 1000
+        self._set_message(
+            f"Phone number copied. It will be cleared from the clipboard in {seconds} seconds.",
+            saved_ok=True,
+        )
+        return True
 
     def show_section(self, index: int) -> None:
         """Ctrl+1..Ctrl+6: show a section and put the keyboard in it."""
@@ -310,7 +469,7 @@ class ChartPage(QWidget):
         if self.vault is None or self.patient is None:
             return
         try:
-            chart = load_chart(self.vault, self.patient.id)
+            chart = load_chart(self.vault, self.patient.id, opened=False)
         except CareNavError as exc:
             QMessageBox.warning(self, "Chart", str(exc))
             return

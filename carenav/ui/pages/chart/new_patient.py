@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QLabel,
@@ -14,10 +15,13 @@ from PySide6.QtWidgets import (
 )
 
 from carenav.errors import CareNavError, InvalidInput
+from carenav.models import Draft
+from carenav.services.drafts import discard_draft, drafts_for, merge_into_draft
 from carenav.services.patients import create_patient
 from carenav.store.vault import Vault
 from carenav.ui.pages.chart.dialogs import confirm_removal
-from carenav.ui.pages.chart.fields import NEW_PATIENT_DEFAULTS
+from carenav.ui.pages.chart.draft_banner import FORM_NEW_PATIENT, DraftBanner, form_values
+from carenav.ui.pages.chart.fields import NEW_PATIENT_DEFAULTS, PATIENT_FIELD_SPECS
 from carenav.ui.pages.chart.patient_form import PatientForm
 from carenav.ui.pages.chart.style import CHART_STYLE
 
@@ -34,6 +38,11 @@ class NewPatientDialog(QDialog):
         self.setStyleSheet(CHART_STYLE)
         self.vault = vault
         self.created_id: uuid.UUID = uuid.UUID(int=0)
+        self.draft_key = uuid.uuid4()  # each unsaved new patient keeps its own draft
+        self.draft_banner = DraftBanner()
+        self.draft_banner.restore_requested.connect(self.restore_draft)
+        self.draft_banner.discard_requested.connect(self.discard_draft)
+        self._offered: Draft | None = None
 
         heading = QLabel("Add a patient to your caseload")
         heading.setObjectName("sectionTitle")
@@ -71,11 +80,13 @@ class NewPatientDialog(QDialog):
         layout.setContentsMargins(20, 16, 20, 16)
         layout.addWidget(heading)
         layout.addWidget(hint)
+        layout.addWidget(self.draft_banner)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self.resize(1120, 720)
         self.form.editor("family_name").focus()
+        self._offer_draft()
 
     def accept(self) -> None:
         try:
@@ -106,6 +117,70 @@ class NewPatientDialog(QDialog):
             return
         super().reject()
 
+    # -- drafts (the vault locked while a new patient was being typed) -------------
+
+    def _offer_draft(self) -> None:
+        drafts = [d for d in drafts_for(self.vault, None) if d.form == FORM_NEW_PATIENT]
+        self._offered = drafts[0] if drafts else None
+        if self._offered is None:
+            self.draft_banner.withdraw()
+        else:
+            self.draft_banner.offer(self._offered.updated_at, what="an unsaved new patient")
+
+    def restore_draft(self) -> None:
+        """Put the offered draft's values into the form (unsaved) and let the draft go."""
+        draft = self._offered
+        if draft is None:
+            return
+        self.form.restore(form_values(PATIENT_FIELD_SPECS, draft.payload))
+        self.draft_key = draft.record_id or self.draft_key
+        discard_draft(self.vault, draft.id)
+        self._offer_draft()
+
+    def discard_draft(self) -> bool:
+        """Ask (default Keep), then throw the offered draft away. True if discarded."""
+        draft = self._offered
+        if draft is None or not confirm_removal(
+            self,
+            title="New patient",
+            question="Discard the unsaved new patient?",
+            detail="What was typed before the vault locked will not be kept.",
+            remove_text="Discard",
+            keep_text="Keep",
+        ):
+            return False
+        discard_draft(self.vault, draft.id)
+        self._offer_draft()
+        return True
+
+    def keep_as_draft(self) -> bool:
+        """Keep what was typed as an encrypted draft, then close without asking (locking)."""
+        changes = self.form.changes()
+        try:
+            if changes:
+                merge_into_draft(
+                    self.vault,
+                    form=FORM_NEW_PATIENT,
+                    patient_id=None,
+                    record_id=self.draft_key,
+                    changes=changes,
+                )
+        finally:
+            self.form.clear()
+            self.draft_banner.withdraw()
+            self._offered = None
+            self.done(QDialog.DialogCode.Rejected)
+        return bool(changes)
+
     def _show_message(self, text: str) -> None:
         self.message.setText(text)
         self.message.setVisible(True)
+
+
+def open_new_patient_dialogs() -> list[NewPatientDialog]:
+    """New patient dialogs now on screen (the main window opens them, the lock closes them)."""
+    return [
+        widget
+        for widget in QApplication.topLevelWidgets()
+        if isinstance(widget, NewPatientDialog) and widget.isVisible()
+    ]

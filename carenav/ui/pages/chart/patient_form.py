@@ -85,6 +85,13 @@ class PatientForm(QWidget):
     def is_dirty(self) -> bool:
         return self._dirty
 
+    def restore(self, values: Mapping[str, Any]) -> None:
+        """Put unsaved values back (from a draft): the form becomes dirty, nothing is saved."""
+        for name, value in values.items():
+            if name in self.editors.editors:
+                self.editors[name].set_value(value)
+        self._on_edited()
+
     def revert(self) -> None:
         self.load(self._loaded)
 

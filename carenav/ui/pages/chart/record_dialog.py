@@ -22,8 +22,10 @@ from PySide6.QtWidgets import (
 
 from carenav.errors import CareNavError, InvalidInput
 from carenav.services.chart import add_chart_record, update_chart_record
+from carenav.services.drafts import merge_into_draft
 from carenav.store.vault import Vault
 from carenav.ui.pages.chart.dialogs import confirm_removal
+from carenav.ui.pages.chart.draft_banner import record_form_name
 from carenav.ui.pages.chart.editors import FieldEditors
 from carenav.ui.pages.chart.fields import FieldKind, RecordKind
 
@@ -59,6 +61,9 @@ class RecordDialog(QDialog):
         self.patient_id = patient_id
         self.record = record
         self.saved_id: uuid.UUID | None = None
+        # Which draft keeps this dialog's values if the vault locks: the record's
+        # id when editing, a fresh id per new record (two unsaved ones never mix).
+        self.draft_key: uuid.UUID = record.id if record is not None else uuid.uuid4()
         verb = "Edit" if record is not None else "Add"
         self.setWindowTitle(f"{verb} {kind.noun}")
         self.setModal(True)
@@ -145,6 +150,40 @@ class RecordDialog(QDialog):
 
     def has_typed_changes(self) -> bool:
         return self.editors.values() != self._start
+
+    def typed_changes(self) -> dict[str, Any]:
+        """The fields whose value differs from what the dialog opened with."""
+        now = self.editors.values()
+        return {name: value for name, value in now.items() if value != self._start.get(name)}
+
+    def restore(self, values: dict[str, Any]) -> None:
+        """Put unsaved values back (from a draft); they stay unsaved until Save."""
+        for name, value in values.items():
+            if name in self.editors.editors:
+                self.editors[name].set_value(value)
+
+    @property
+    def draft_form(self) -> str:
+        return record_form_name(self.kind.title, editing=self.record is not None)
+
+    def keep_as_draft(self) -> bool:
+        """Keep what was typed as an encrypted draft, then close (the vault is locking).
+
+        True if something was kept. Never asks a question.
+        """
+        changes = self.typed_changes()
+        try:
+            if changes:
+                merge_into_draft(
+                    self.vault,
+                    form=self.draft_form,
+                    patient_id=self.patient_id,
+                    record_id=self.draft_key,
+                    changes=changes,
+                )
+        finally:
+            self.close_without_saving()
+        return bool(changes)
 
     def _save(self, values: dict[str, Any]) -> uuid.UUID:
         model = self.kind.model

@@ -184,6 +184,26 @@ class RecordSection(QWidget):
         record = self.selected_record()
         return self._open_dialog(record) if record is not None else None
 
+    def open_draft(self, draft_key: uuid.UUID, values: dict[str, Any]) -> RecordDialog | None:
+        """Open the dialog again with a draft's unsaved values.
+
+        ``draft_key`` is the edited record's id, or the key of a new record's
+        dialog; when no such record is shown (new, or removed since), the values
+        open in an Add dialog, so nothing typed is lost.
+        """
+        record = self.model.record_at(self.model.row_of(draft_key))
+        dialog = self._open_dialog(record)
+        if dialog is not None:
+            if record is None:
+                dialog.draft_key = draft_key
+            dialog.restore(values)
+        return dialog
+
+    def keep_draft(self) -> bool:
+        """Keep an open dialog's typed values as a draft and close it (locking). True if kept."""
+        dialog, self.dialog = self.dialog, None
+        return dialog.keep_as_draft() if dialog is not None else False
+
     def _open_dialog(self, record: Any) -> RecordDialog | None:
         if self.vault is None or self.patient_id is None:
             return None
