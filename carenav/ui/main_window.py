@@ -41,6 +41,7 @@ from carenav.ui.pages.change_passphrase import ChangePassphraseDialog
 from carenav.ui.pages.chart import ChartPage, NewPatientDialog
 from carenav.ui.pages.create_vault import CreateVaultPage, RecoveryCodePage
 from carenav.ui.pages.import_caseload import ImportCaseloadDialog
+from carenav.ui.pages.preferences import PreferencesDialog
 from carenav.ui.pages.unlock import UnlockPage
 from carenav.ui.screen_lock import ScreenLockListener
 from carenav.ui.tasks import run_in_background
@@ -126,6 +127,7 @@ class MainWindow(QMainWindow):
         self.backups_action = self._action("&Backups…", None, self.backup_settings)
         self.restore_action = self._action("&Restore from backup…", None, self.restore_backup)
         self.audit_action = self._action("&Audit trail…", None, self.show_audit_trail)
+        self.preferences_action = self._action("&Settings…", None, self.preferences)
         self.find_action = self._action("&Find patient", "Ctrl+F", self.find_patient)
         self.back_action = self._action("&Back to caseload", "Alt+Left", self.back_to_caseload)
         self.passphrase_action = self._action("Change &passphrase…", None, self.change_passphrase)
@@ -138,6 +140,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.lock_action)
         file_menu.addAction(self.backups_action)
         file_menu.addAction(self.restore_action)
+        file_menu.addAction(self.preferences_action)
         file_menu.addAction(self.passphrase_action)
         file_menu.addAction(open_action)
         file_menu.addSeparator()
@@ -308,6 +311,13 @@ class MainWindow(QMainWindow):
 
     def _refresh_backup_status(self) -> None:
         self.backup_label.setText(backups.status_text(self.settings.backup_folder))
+
+    def preferences(self) -> None:
+        if PreferencesDialog(self.settings, self).exec() == QDialog.DialogCode.Accepted:
+            self.idle_watcher.set_timeout_minutes(self.settings.idle_lock_minutes)
+            self.status_label.setText(
+                f"CareNav now locks after {self.settings.idle_lock_minutes} idle minutes."
+            )
 
     def show_audit_trail(self) -> None:
         if self.vault is None:

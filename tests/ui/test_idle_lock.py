@@ -390,3 +390,20 @@ def test_copy_phone_number_from_the_chart_and_lock_clears_it(
     window.lock()
     assert system.text() == ""
     assert not chart.copy_phone_action.isEnabled()
+
+
+def test_settings_dialog_changes_the_idle_delay_within_the_hipaa_limit(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    from carenav.config import Settings
+    from carenav.ui.pages.preferences import PreferencesDialog
+
+    settings = Settings()
+    dialog = PreferencesDialog(settings)
+    qtbot.addWidget(dialog)
+    assert dialog.idle_minutes.value() == 5
+    dialog.idle_minutes.setValue(40)  # more than allowed: held at the limit
+    assert dialog.idle_minutes.value() == 15
+    dialog.idle_minutes.setValue(10)
+    dialog._save()
+    assert Settings.load().idle_lock_minutes == 10
