@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFileDialog,
     QLabel,
@@ -264,6 +265,11 @@ class MainWindow(QMainWindow):
         if self.vault is None:
             return True
         self.idle_watcher.pause()
+        for _ in range(10):  # open menus and pop-ups close first (they may show patient data)
+            popup = QApplication.activePopupWidget()
+            if popup is None:
+                break
+            popup.close()
         for dialog in self.findChildren(QDialog):
             if dialog.isVisible():
                 dialog.reject()

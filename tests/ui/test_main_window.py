@@ -185,3 +185,21 @@ def test_a_second_window_on_the_same_vault_is_refused(
     unlock_window(qtbot, window)
     qtbot.waitUntil(lambda: window.vault is not None, timeout=10000)
     window.lock()
+
+
+def test_lock_closes_open_menus(qtbot: Any, vault_path: Path) -> None:
+    from PySide6.QtWidgets import QApplication, QMenu
+
+    Vault.create(vault_path, PASSPHRASE)[0].close()
+    window = MainWindow(vault_path)
+    qtbot.addWidget(window)
+    window.show()
+    unlock_window(qtbot, window)
+    qtbot.waitUntil(lambda: window.vault is not None, timeout=10000)
+    menu = QMenu(window)
+    menu.addAction("Copy phone number")
+    menu.popup(window.mapToGlobal(window.rect().center()))
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is menu, timeout=2000)
+    window.lock("idle")
+    assert QApplication.activePopupWidget() is None
+    assert window.stack.currentWidget() is window.unlock_page
