@@ -238,6 +238,20 @@ class BackupSettingsDialog(QDialog):
 # == restore ==========================================================================
 
 
+def _status_area(layout: QVBoxLayout) -> tuple[QLabel, QProgressBar, QLabel]:
+    """What a check found, a busy bar while working, and a message line (all hidden)."""
+    summary = paragraph("")
+    summary.setVisible(False)
+    layout.addWidget(summary)
+    busy_bar = QProgressBar()
+    busy_bar.setRange(0, 0)
+    busy_bar.setVisible(False)
+    layout.addWidget(busy_bar)
+    message = message_label()
+    layout.addWidget(message)
+    return summary, busy_bar, message
+
+
 class RestoreDialog(QDialog):
     """File > Restore from backup: choose, check, then restore (current vault kept aside)."""
 
@@ -280,15 +294,7 @@ class RestoreDialog(QDialog):
         check_row.addWidget(self.check_button)
         check_row.addStretch(1)
         layout.addLayout(check_row)
-        self.summary = paragraph("")
-        self.summary.setVisible(False)
-        layout.addWidget(self.summary)
-        self.busy_bar = QProgressBar()
-        self.busy_bar.setRange(0, 0)
-        self.busy_bar.setVisible(False)
-        layout.addWidget(self.busy_bar)
-        self.message = message_label()
-        layout.addWidget(self.message)
+        self.summary, self.busy_bar, self.message = _status_area(layout)
         self.buttons = QDialogButtonBox()
         self.restore_button = self.buttons.addButton(
             "Restore", QDialogButtonBox.ButtonRole.AcceptRole
@@ -423,15 +429,7 @@ class DamagedVaultDialog(QDialog):
         form = QFormLayout()
         form.addRow("Passphrase or recovery code", self.secret)
         layout.addLayout(form)
-        self.summary = paragraph("")
-        self.summary.setVisible(False)
-        layout.addWidget(self.summary)
-        self.busy_bar = QProgressBar()
-        self.busy_bar.setRange(0, 0)
-        self.busy_bar.setVisible(False)
-        layout.addWidget(self.busy_bar)
-        self.message = message_label()
-        layout.addWidget(self.message)
+        self.summary, self.busy_bar, self.message = _status_area(layout)
         self.buttons = QDialogButtonBox()
         self.restore_button = self.buttons.addButton(
             "Restore from newest backup…", QDialogButtonBox.ButtonRole.ActionRole
