@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 from carenav.config import Settings, default_vault_path
 from carenav.errors import VaultDamaged
 from carenav.services import backups
-from carenav.store.backup import BackupSource
 from carenav.store.instance_lock import InstanceLock, VaultInUse
 from carenav.store.vault import Vault
 from carenav.ui.idle import InactivityWatcher
@@ -275,7 +274,6 @@ class MainWindow(QMainWindow):
                 dialog.reject()
         kept = self.chart_page.save_draft()
         vault, self.vault = self.vault, None
-        source = self._backup_source(vault)
         self.chart_page.clipboard.clear_if_ours()
         self.chart_page.clear()
         self.caseload_page.set_vault(None)
@@ -290,27 +288,18 @@ class MainWindow(QMainWindow):
             self.status_label.setText(
                 "Locked. What you were typing was kept and will be offered again."
             )
-        if source is not None:
-            self._automatic_backup(source)
         return True
 
     # -- backups --------------------------------------------------------------
 
-    def _backup_source(self, vault: Vault) -> BackupSource | None:
-        if not self.settings.backup_folder:
-            return None
-        try:
-            return BackupSource.from_vault(vault)
-        except Exception:  # a backup must never stop the lock
-            return None
-
-    def _automatic_backup(self, source: Vault | BackupSource) -> None:
+    def _automatic_backup(self, vault: Vault) -> None:
+        """The day's backup, after the first unlock of the day (audited like any backup)."""
         folder = self.settings.backup_folder
         if not folder:
             return
         keep = self.settings.backup_keep_days
         run_in_background(
-            lambda: backups.automatic_backup(source, Path(folder), keep),
+            lambda: backups.automatic_backup(vault, Path(folder), keep),
             lambda _info: self._refresh_backup_status(),
             lambda exc: self.backup_label.setText(str(exc)),
         )
