@@ -203,3 +203,26 @@ def test_lock_closes_open_menus(qtbot: Any, vault_path: Path) -> None:
     window.lock("idle")
     assert QApplication.activePopupWidget() is None
     assert window.stack.currentWidget() is window.unlock_page
+
+
+def test_daily_backup_after_unlock_is_taken_and_audited(
+    qtbot: Any, vault_path: Path, tmp_path: Path
+) -> None:
+    from carenav.config import Settings
+    from carenav.services.audit import AuditFilter, events
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    settings = Settings.load()
+    settings.backup_folder = str(usb)
+    settings.save()
+    Vault.create(vault_path, PASSPHRASE)[0].close()
+    window = MainWindow(vault_path)
+    qtbot.addWidget(window)
+    unlock_window(qtbot, window)
+    qtbot.waitUntil(lambda: len(list(usb.glob("carenav-backup-*.cnvbackup"))) == 1, timeout=15000)
+    qtbot.waitUntil(lambda: "Last backup" in window.backup_label.text(), timeout=5000)
+    assert window.vault is not None
+    actions = [e.action for e in events(window.vault, AuditFilter())]
+    assert "backup" in actions
+    window.lock()
