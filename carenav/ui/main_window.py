@@ -269,10 +269,10 @@ class MainWindow(QMainWindow):
             if popup is None:
                 break
             popup.close()
-        for dialog in self.findChildren(QDialog):
+        kept = self.chart_page.save_draft()  # chart forms and dialogs become drafts first
+        for dialog in self.findChildren(QDialog):  # then anything else still open closes
             if dialog.isVisible():
                 dialog.reject()
-        kept = self.chart_page.save_draft()
         vault, self.vault = self.vault, None
         self.chart_page.clipboard.clear_if_ours()
         self.chart_page.clear()

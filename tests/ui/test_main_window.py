@@ -226,3 +226,37 @@ def test_daily_backup_after_unlock_is_taken_and_audited(
     actions = [e.action for e in events(window.vault, AuditFilter())]
     assert "backup" in actions
     window.lock()
+
+
+def test_idle_lock_with_an_open_record_dialog_keeps_what_was_typed(
+    qtbot: Any, vault_path: Path
+) -> None:
+    from PySide6.QtWidgets import QDialog, QLineEdit
+
+    from carenav.services.drafts import drafts_for
+
+    vault, _ = Vault.create(vault_path, PASSPHRASE)
+    patient_id = create_patient(
+        vault, {"family_name": "Lindqvist", "given_name": "Astrid", "birth_date": "1944-08-01"}
+    )
+    vault.close()
+    window = MainWindow(vault_path)
+    qtbot.addWidget(window)
+    unlock_window(qtbot, window)
+    qtbot.waitUntil(lambda: window.vault is not None, timeout=10000)
+    window.open_patient(patient_id)
+    dialog = window.chart_page.sections["Medications"].add_record()
+    name = dialog.editors["name"].widget
+    assert isinstance(name, QLineEdit)
+    qtbot.keyClicks(name, "Spironolactone")
+
+    window.lock("idle")  # must not wait for an answer from anyone
+    assert window.vault is None
+    assert not any(d.isVisible() for d in window.findChildren(QDialog))
+
+    unlock_window(qtbot, window)
+    qtbot.waitUntil(lambda: window.vault is not None, timeout=10000)
+    assert window.vault is not None
+    drafts = drafts_for(window.vault, patient_id)
+    assert any("Spironolactone" in str(d.payload) for d in drafts)
+    window.lock()
