@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from carenav.config import Settings, default_vault_path
 from carenav.errors import VaultDamaged
 from carenav.services import backups
+from carenav.store.audit import record_event
 from carenav.store.instance_lock import InstanceLock, VaultInUse
 from carenav.store.vault import Vault
 from carenav.ui.idle import InactivityWatcher
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
         self.create_page.created.connect(self._on_vault_created)
         self.create_page.open_existing_requested.connect(self.choose_vault_file)
         self.recovery_page.confirmed.connect(self._show_caseload)
+        self.recovery_page.printed.connect(self._on_recovery_code_printed)
         self.unlock_page.unlocked.connect(self._on_unlocked)
         self.unlock_page.damaged.connect(self._on_damaged)
         self.unlock_page.open_other_requested.connect(self.choose_vault_file)
@@ -217,6 +219,10 @@ class MainWindow(QMainWindow):
         self._attach(vault)
         self.recovery_page.show_code(code)
         self._show(self.recovery_page)
+
+    def _on_recovery_code_printed(self) -> None:
+        if self.vault is not None:
+            record_event(self.vault, "print", detail="recovery code")
 
     def _on_unlocked(self, vault: Vault) -> None:
         self._attach(vault)

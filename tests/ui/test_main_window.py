@@ -260,3 +260,14 @@ def test_idle_lock_with_an_open_record_dialog_keeps_what_was_typed(
     drafts = drafts_for(window.vault, patient_id)
     assert any("Spironolactone" in str(d.payload) for d in drafts)
     window.lock()
+
+
+def test_printing_the_recovery_code_is_audited(qtbot: Any, window: MainWindow) -> None:
+    from carenav.services.audit import AuditFilter, events
+
+    create_through_first_run(qtbot, window)
+    window.recovery_page.printed.emit()  # what a finished print job signals
+    assert window.vault is not None
+    printed = [e for e in events(window.vault, AuditFilter()) if e.action == "print"]
+    assert [e.detail for e in printed] == ["recovery code"]
+    window.lock()

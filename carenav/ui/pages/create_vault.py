@@ -115,6 +115,7 @@ class RecoveryCodePage(QWidget):
     """Shows the recovery code once; continues only after the user confirms it is stored."""
 
     confirmed = Signal()
+    printed = Signal()  # the window records the print in the audit trail
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -176,3 +177,4 @@ class RecoveryCodePage(QWidget):
             "<p>Keep this page somewhere safe, away from the laptop.</p>"
         )
         doc.print_(printer)
+        self.printed.emit()
