@@ -134,7 +134,7 @@ def test_idle_window_locks_closes_every_connection_and_wipes_the_key(
     watcher.set_timeout_ms(200)
     watcher.start()
 
-    qtbot.wait(400)
+    qtbot.waitUntil(lambda: window.vault is None, timeout=5000)
 
     assert_locked(window, key, vault_path)
     assert watcher.is_paused and not watcher.is_counting
@@ -146,17 +146,17 @@ def test_key_presses_every_100_ms_keep_the_window_unlocked(
     assert window.vault is not None
     key = window.vault.data_key
     watcher.idle.connect(window.lock)
-    watcher.set_timeout_ms(200)
+    watcher.set_timeout_ms(600)  # 6x the typing interval: robust on a busy CI machine
     watcher.start()
     target = window.caseload_page.table
-    for _ in range(10):
+    for _ in range(15):
         qtbot.keyClick(target, Qt.Key.Key_Shift)
         qtbot.wait(100)
     assert window.vault is not None
     assert window.caseload_page.model.rowCount() == 1
     assert not key.wiped
 
-    qtbot.wait(400)  # and once the typing stops, it does lock
+    qtbot.waitUntil(lambda: window.vault is None, timeout=5000)  # typing stopped: it locks
     assert_locked(window, key, vault_path)
 
 
@@ -164,10 +164,10 @@ def test_mouse_moves_count_as_activity(qtbot: Any, window: MainWindow) -> None:
     watcher = InactivityWatcher(parent=window)
     fired: list[bool] = []
     watcher.idle.connect(lambda: fired.append(True))
-    watcher.set_timeout_ms(200)
+    watcher.set_timeout_ms(600)
     watcher.start()
     target = window.caseload_page.table.viewport()
-    for step in range(8):
+    for step in range(12):
         point = QPointF(10 + step, 10)
         move = QMouseEvent(
             QEvent.Type.MouseMove,
@@ -180,7 +180,7 @@ def test_mouse_moves_count_as_activity(qtbot: Any, window: MainWindow) -> None:
         QApplication.sendEvent(target, move)
         qtbot.wait(100)
     assert fired == []
-    qtbot.waitUntil(lambda: fired == [True], timeout=1000)
+    qtbot.waitUntil(lambda: fired == [True], timeout=3000)
     watcher.stop()
 
 
