@@ -9,16 +9,12 @@ import uuid
 from pathlib import Path
 
 import pytest
+from phi_fields import CHART_PHONE_FIELDS, CHART_TEXT_FIELDS, PATIENT_TEXT_FIELDS
 
 from carenav.errors import WrongPassphrase
 from carenav.models import (
     AllergyIntolerance,
-    CareTeamMember,
     CaseNote,
-    Condition,
-    MedicationStatement,
-    Record,
-    RelatedPerson,
 )
 from carenav.services.chart import (
     add_chart_record,
@@ -41,34 +37,6 @@ from carenav.store.vault import Vault
 PASSPHRASE = "correct horse battery staple"
 CHEAP_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
 SQLITE_MAGIC = b"SQLite format 3\x00"
-
-PATIENT_TEXT_FIELDS = (
-    "family_name",
-    "given_name",
-    "preferred_name",
-    "gender_identity",
-    "preferred_language",
-    "address_line",
-    "city",
-    "state",
-    "postal_code",
-    "visit_notes",
-    "primary_care_provider",
-    "payer",
-    "member_id",
-)
-CHART_TEXT_FIELDS: dict[type[Record], tuple[str, ...]] = {
-    RelatedPerson: ("name", "notes"),
-    CareTeamMember: ("name", "organization", "notes"),
-    Condition: ("text",),
-    MedicationStatement: ("name", "dose", "frequency", "purpose", "prescriber"),
-    AllergyIntolerance: ("substance", "reaction"),
-    CaseNote: ("subject", "text"),
-}
-CHART_PHONE_FIELDS: dict[type[Record], tuple[str, ...]] = {
-    RelatedPerson: ("phone", "alt_phone"),
-    CareTeamMember: ("phone", "fax"),
-}
 
 
 def encodings(text: str) -> list[bytes]:

@@ -25,16 +25,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from phi_fields import CHART_TEXT_FIELDS, PATIENT_TEXT_FIELDS
 
 from carenav import logs
 from carenav.models import (
-    AllergyIntolerance,
-    CareTeamMember,
     CaseNote,
-    Condition,
-    MedicationStatement,
-    Record,
-    RelatedPerson,
 )
 from carenav.services.chart import add_chart_record, load_chart, update_chart_record
 from carenav.services.csv_import import guess_mapping, plan_import, read_csv, run_import
@@ -50,29 +45,6 @@ from carenav.services.patients import (
 from carenav.store.vault import Vault
 
 PASSPHRASE = "correct horse battery staple"
-PATIENT_TEXT_FIELDS = (
-    "family_name",
-    "given_name",
-    "preferred_name",
-    "gender_identity",
-    "preferred_language",
-    "address_line",
-    "city",
-    "state",
-    "postal_code",
-    "visit_notes",
-    "primary_care_provider",
-    "payer",
-    "member_id",
-)
-CHART_TEXT_FIELDS: dict[type[Record], tuple[str, ...]] = {
-    RelatedPerson: ("name", "notes"),
-    CareTeamMember: ("name", "organization", "notes"),
-    Condition: ("text",),
-    MedicationStatement: ("name", "dose", "frequency", "purpose", "prescriber"),
-    AllergyIntolerance: ("substance", "reaction"),
-    CaseNote: ("subject", "text"),
-}
 
 
 def forms_of(text: str) -> list[bytes]:
