@@ -130,7 +130,7 @@ def measure_unlock(path: Path) -> Opened:
     kdf_s, key = timed(lambda: slot.open(normalise_secret(PASSPHRASE), header.vault_id))
     assert key is not None
     open_s, second = timed(
-        lambda: Vault._open_with_key(path, header, bytearray(key), allow_migration=False)
+        lambda: Vault._open_with_key(path, header, bytearray(key), allow_migration=False, events=[])
     )
     second.close(checkpoint_first=False)
     figures = {"unlock_ms": ms(unlock_s), "kdf_ms": ms(kdf_s), "db_open_ms": ms(open_s)}

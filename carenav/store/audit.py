@@ -359,6 +359,8 @@ class AuditTrail:
 
     def append(self, session: OrmSession, entries: Sequence[AuditEntry]) -> ChainHead:
         """Append entries inside the session's transaction (the head file follows the commit)."""
+        if not entries:
+            raise ValueError("nothing to append to the audit trail")
         conn = session.connection()
         # Take the write lock first, so no other writer can slip a row in between
         # reading the last row and appending after it (the trigger ignores zero rows).

@@ -131,8 +131,17 @@ class IntegrityReport:
         return "The vault is damaged: " + "; ".join(parts) + "."
 
 
+# SQLite result codes that say "not now" or "not allowed", never "damaged":
+# BUSY, LOCKED, NOMEM, IOERR, FULL, CONSTRAINT.
+NOT_DAMAGE_CODES = frozenset({5, 6, 7, 10, 13, 19})
+
+
 def _is_damage(exc: BaseException) -> bool:
-    return isinstance(exc, sqlcipher.DatabaseError | SADatabaseError)
+    driver_error = exc.orig if isinstance(exc, SADatabaseError) else exc
+    if not isinstance(driver_error, sqlcipher.DatabaseError):
+        return False
+    code = getattr(driver_error, "sqlite_errorcode", None)
+    return code is None or (int(code) & 0xFF) not in NOT_DAMAGE_CODES
 
 
 def _failed_pages(db_path: Path, key: DataKey) -> list[str]:
@@ -353,7 +362,8 @@ class Vault:
         try:
             with self.session() as session:
                 warnings = self.audit.reconcile_at_open(session.connection())
-                self.audit.append(session, [*warnings, *events])
+                if warnings or events:
+                    self.audit.append(session, [*warnings, *events])
         except BaseException as exc:
             self.close(checkpoint_first=False)
             if _is_damage(exc):
