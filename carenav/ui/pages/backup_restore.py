@@ -252,7 +252,26 @@ def _status_area(layout: QVBoxLayout) -> tuple[QLabel, QProgressBar, QLabel]:
     return summary, busy_bar, message
 
 
-class RestoreDialog(QDialog):
+class _WorkingDialog(QDialog):
+    """A dialog whose work runs in the background: it cannot be closed while busy,
+    and a failure is shown in its message line."""
+
+    _busy: bool
+    message: QLabel
+
+    def _set_busy(self, busy: bool) -> None:
+        raise NotImplementedError
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        show_message(self.message, error_text(exc))
+
+    def reject(self) -> None:
+        if not self._busy:
+            super().reject()
+
+
+class RestoreDialog(_WorkingDialog):
     """File > Restore from backup: choose, check, then restore (current vault kept aside)."""
 
     def __init__(
@@ -363,19 +382,11 @@ class RestoreDialog(QDialog):
         self._set_busy(False)
         self.accept()
 
-    def _on_failed(self, exc: BaseException) -> None:
-        self._set_busy(False)
-        show_message(self.message, error_text(exc))
-
-    def reject(self) -> None:
-        if not self._busy:
-            super().reject()
-
 
 # == damaged vault ========================================================================
 
 
-class DamagedVaultDialog(QDialog):
+class DamagedVaultDialog(_WorkingDialog):
     """Shown when unlocking raised VaultDamaged: explain, and offer the newest good backup.
 
     Restoring first moves the damaged files into a ``.quarantine-`` folder beside
@@ -535,14 +546,6 @@ class DamagedVaultDialog(QDialog):
         self.quarantined, self.restored = outcome
         self._set_busy(False)
         self.accept()
-
-    def _on_failed(self, exc: BaseException) -> None:
-        self._set_busy(False)
-        show_message(self.message, error_text(exc))
-
-    def reject(self) -> None:
-        if not self._busy:
-            super().reject()
 
 
 def _has_vault_files(db_path: Path) -> bool:
