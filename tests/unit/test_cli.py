@@ -25,6 +25,27 @@ def run(
     return code, out, err
 
 
+def on_vault(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+    path: Path,
+    *extra: str,
+    stdin: str,
+) -> tuple[int, str, str]:
+    """``carenav COMMAND --vault PATH [EXTRA] --passphrase-stdin``."""
+    return run(
+        monkeypatch,
+        capsys,
+        command,
+        "--vault",
+        str(path),
+        *extra,
+        "--passphrase-stdin",
+        stdin=stdin,
+    )
+
+
 @pytest.fixture
 def made_vault(vault_path: Path) -> Path:
     vault, _ = Vault.create(vault_path, PASSPHRASE)
@@ -39,30 +60,14 @@ def made_vault(vault_path: Path) -> Path:
 def test_init_prints_recovery_code_once_and_refuses_to_overwrite(
     vault_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = run(
-        monkeypatch,
-        capsys,
-        "init",
-        "--vault",
-        str(vault_path),
-        "--passphrase-stdin",
-        stdin=PASSPHRASE + "\n",
-    )
+    code, out, err = on_vault(monkeypatch, capsys, "init", vault_path, stdin=PASSPHRASE + "\n")
     assert code == 0
     recovery = out.strip()
     assert len(recovery.replace("-", "")) == 25
     assert "recovery code" in err
     header = vault_path.with_name(vault_path.name + ".keys")
     before = header.read_bytes()
-    code, _, err = run(
-        monkeypatch,
-        capsys,
-        "init",
-        "--vault",
-        str(vault_path),
-        "--passphrase-stdin",
-        stdin=PASSPHRASE + "\n",
-    )
+    code, _, err = on_vault(monkeypatch, capsys, "init", vault_path, stdin=PASSPHRASE + "\n")
     assert code == 5
     assert "already exists" in err
     assert header.read_bytes() == before
@@ -71,15 +76,7 @@ def test_init_prints_recovery_code_once_and_refuses_to_overwrite(
 def test_init_rejects_a_short_passphrase_with_exit_5(
     vault_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, err = run(
-        monkeypatch,
-        capsys,
-        "init",
-        "--vault",
-        str(vault_path),
-        "--passphrase-stdin",
-        stdin="too short\n",
-    )
+    code, _, err = on_vault(monkeypatch, capsys, "init", vault_path, stdin="too short\n")
     assert code == 5
     assert "at least 15 characters" in err
     assert not vault_path.exists()
@@ -128,29 +125,13 @@ def test_wrong_passphrase_exits_3_without_patient_data(
 def test_check_sound_then_damaged(
     made_vault: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, err = run(
-        monkeypatch,
-        capsys,
-        "check",
-        "--vault",
-        str(made_vault),
-        "--passphrase-stdin",
-        stdin=PASSPHRASE + "\n",
-    )
+    code, _, err = on_vault(monkeypatch, capsys, "check", made_vault, stdin=PASSPHRASE + "\n")
     assert code == 0, err
     assert "sound" in err
     data = bytearray(made_vault.read_bytes())
     data[len(data) // 2] ^= 0x10
     made_vault.write_bytes(bytes(data))
-    code, _, err = run(
-        monkeypatch,
-        capsys,
-        "check",
-        "--vault",
-        str(made_vault),
-        "--passphrase-stdin",
-        stdin=PASSPHRASE + "\n",
-    )
+    code, _, err = on_vault(monkeypatch, capsys, "check", made_vault, stdin=PASSPHRASE + "\n")
     assert code == 4
     assert "damaged" in err
 
@@ -158,14 +139,8 @@ def test_check_sound_then_damaged(
 def test_passwd_changes_the_passphrase(
     made_vault: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, err = run(
-        monkeypatch,
-        capsys,
-        "passwd",
-        "--vault",
-        str(made_vault),
-        "--passphrase-stdin",
-        stdin=f"{PASSPHRASE}\n{NEW_PASSPHRASE}\n",
+    code, _, err = on_vault(
+        monkeypatch, capsys, "passwd", made_vault, stdin=f"{PASSPHRASE}\n{NEW_PASSPHRASE}\n"
     )
     assert code == 0, err
     args = ("list", "--vault", str(made_vault), "--json", "--passphrase-stdin")
@@ -176,24 +151,10 @@ def test_passwd_changes_the_passphrase(
 def test_unlock_recovery_sets_a_new_passphrase(
     vault_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run(
-        monkeypatch,
-        capsys,
-        "init",
-        "--vault",
-        str(vault_path),
-        "--passphrase-stdin",
-        stdin=PASSPHRASE + "\n",
-    )
+    code, out, _ = on_vault(monkeypatch, capsys, "init", vault_path, stdin=PASSPHRASE + "\n")
     recovery = out.strip().lower()  # codes are accepted in any case
-    code, _, err = run(
-        monkeypatch,
-        capsys,
-        "unlock-recovery",
-        "--vault",
-        str(vault_path),
-        "--passphrase-stdin",
-        stdin=f"{recovery}\n{NEW_PASSPHRASE}\n",
+    code, _, err = on_vault(
+        monkeypatch, capsys, "unlock-recovery", vault_path, stdin=f"{recovery}\n{NEW_PASSPHRASE}\n"
     )
     assert code == 0, err
     args = ("list", "--vault", str(vault_path), "--json", "--passphrase-stdin")
