@@ -55,7 +55,7 @@ from carenav.services.csv_import import (
 )
 from carenav.store.vault import Vault
 from carenav.ui.tasks import run_in_background
-from carenav.ui.widgets.layout import show_message
+from carenav.ui.widgets.layout import message_label, paragraph, show_message
 
 Index = QModelIndex | QPersistentModelIndex
 PREVIEW_LIMIT = 20
@@ -237,7 +237,7 @@ class ImportCaseloadDialog(QDialog):
 
     def _build_choose_page(self) -> QWidget:
         page = QWidget()
-        intro = _text(
+        intro = paragraph(
             "Bring the patients you already follow into CareNav from a spreadsheet.\n\n"
             "1. In the spreadsheet, keep one patient per row and a header row at the top "
             "(for example Last Name, First Name, DOB, Phone, Language, Programs).\n"
@@ -249,7 +249,7 @@ class ImportCaseloadDialog(QDialog):
         self.choose_button = QPushButton("Choose CSV file…")
         self.choose_button.setObjectName("primary")
         self.choose_button.clicked.connect(self.choose_file)
-        self.choose_message = _error_label()
+        self.choose_message = message_label()
         row = QHBoxLayout()
         row.addWidget(self.choose_button)
         row.addStretch(1)
@@ -264,9 +264,9 @@ class ImportCaseloadDialog(QDialog):
 
     def _build_match_page(self) -> QWidget:
         page = QWidget()
-        self.file_label = _text("")
+        self.file_label = paragraph("")
         self.file_label.setObjectName("fieldHint")
-        hint = _text(
+        hint = paragraph(
             "CareNav matched the columns it recognised. Check each one, and choose "
             f'"{NOT_IN_FILE}" for anything your file does not have.'
         )
@@ -291,14 +291,14 @@ class ImportCaseloadDialog(QDialog):
 
         self.preview_model = PreviewModel(self)
         self.preview_view = _table_view(self.preview_model)
-        self.preview_caption = _text(
+        self.preview_caption = paragraph(
             f"The first {PREVIEW_LIMIT} rows as they would be imported. Cells in red need "
             "correcting: point at one to see why."
         )
-        self.unused_label = _text("")
+        self.unused_label = paragraph("")
         self.unused_label.setObjectName("fieldHint")
-        self.match_message = _error_label()
-        self.checking_label = _text("")
+        self.match_message = message_label()
+        self.checking_label = paragraph("")
         self.checking_label.setObjectName("fieldHint")
         self.checking_label.setVisible(False)
         right = QVBoxLayout()
@@ -319,9 +319,9 @@ class ImportCaseloadDialog(QDialog):
 
     def _build_check_page(self) -> QWidget:
         page = QWidget()
-        self.summary_label = _text("")
+        self.summary_label = paragraph("")
         self.summary_label.setObjectName("summaryText")
-        self.advice_label = _text("")
+        self.advice_label = paragraph("")
         self.problems_model = ProblemsModel(self)
         self.problems_view = _table_view(self.problems_model)
         self.problems_view.setWordWrap(True)
@@ -337,7 +337,7 @@ class ImportCaseloadDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.skip_bad_rows_box, 1)
         row.addWidget(self.reload_button)
-        self.check_message = _error_label()
+        self.check_message = message_label()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary_label)
@@ -349,16 +349,16 @@ class ImportCaseloadDialog(QDialog):
 
     def _build_import_page(self) -> QWidget:
         page = QWidget()
-        self.progress_label = _text("")
+        self.progress_label = paragraph("")
         self.progress_bar = QProgressBar()
         self.progress_bar.setTextVisible(False)  # the label above says "300 of 2,000"
         self.progress_bar.setMinimumHeight(28)
         self.cancel_button = QPushButton("Cancel import")
         self.cancel_button.clicked.connect(self.cancel_import)
-        self.result_label = _text("")
+        self.result_label = paragraph("")
         self.result_label.setObjectName("doneText")
-        self.result_detail = _text("")
-        self.import_message = _error_label()
+        self.result_detail = paragraph("")
+        self.import_message = message_label()
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.cancel_button)
@@ -701,20 +701,6 @@ class ImportCaseloadDialog(QDialog):
 
 
 # == small helpers ==================================================================
-
-
-def _text(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    return label
-
-
-def _error_label() -> QLabel:
-    label = _text("")
-    label.setObjectName("errorText")
-    label.setVisible(False)
-    return label
 
 
 def _table_view(model: QAbstractTableModel) -> QTableView:

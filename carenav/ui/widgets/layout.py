@@ -42,6 +42,7 @@ def paragraph(text: str) -> QLabel:
 
 def message_label() -> QLabel:
     label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
     label.setObjectName("errorText")
     label.setWordWrap(True)
     label.setVisible(False)
