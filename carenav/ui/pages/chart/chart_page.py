@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -53,7 +52,7 @@ from carenav.ui.pages.chart.fields import (
     RecordKind,
 )
 from carenav.ui.pages.chart.new_patient import open_new_patient_dialogs
-from carenav.ui.pages.chart.patient_form import PatientForm
+from carenav.ui.pages.chart.patient_form import PatientForm, scrolled_form
 from carenav.ui.pages.chart.record_section import RecordSection
 from carenav.ui.pages.chart.style import CHART_STYLE
 
@@ -175,14 +174,7 @@ class ChartPage(QWidget):
         return page
 
     def _demographics_tab(self) -> QWidget:
-        scroll = QScrollArea()
-        scroll.setObjectName("demographicsScroll")
-        scroll.setWidgetResizable(True)
-        holder = QWidget()
-        inner = QVBoxLayout(holder)
-        inner.setContentsMargins(12, 4, 12, 12)
-        inner.addWidget(self.form)
-        scroll.setWidget(holder)
+        scroll = scrolled_form(self.form, (12, 4, 12, 12))
 
         self.save_message = QLabel()
         self.save_message.setWordWrap(True)

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -22,7 +21,7 @@ from carenav.store.vault import Vault
 from carenav.ui.pages.chart.dialogs import confirm_removal
 from carenav.ui.pages.chart.draft_banner import FORM_NEW_PATIENT, DraftBanner, form_values
 from carenav.ui.pages.chart.fields import NEW_PATIENT_DEFAULTS, PATIENT_FIELD_SPECS
-from carenav.ui.pages.chart.patient_form import PatientForm
+from carenav.ui.pages.chart.patient_form import PatientForm, scrolled_form
 from carenav.ui.pages.chart.style import CHART_STYLE
 
 
@@ -53,14 +52,7 @@ class NewPatientDialog(QDialog):
         hint.setWordWrap(True)
         self.form = PatientForm()
         self.form.load(NEW_PATIENT_DEFAULTS)
-        scroll = QScrollArea()
-        scroll.setObjectName("demographicsScroll")
-        scroll.setWidgetResizable(True)
-        holder = QWidget()
-        inner = QVBoxLayout(holder)
-        inner.setContentsMargins(0, 0, 8, 0)
-        inner.addWidget(self.form)
-        scroll.setWidget(holder)
+        scroll = scrolled_form(self.form, (0, 0, 8, 0))
 
         self.message = QLabel()
         self.message.setObjectName("errorText")

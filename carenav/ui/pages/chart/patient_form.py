@@ -11,7 +11,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from carenav.ui.pages.chart.editors import FieldEditor, FieldEditors
 from carenav.ui.pages.chart.fields import PATIENT_FIELD_SPECS, PATIENT_GROUPS
@@ -114,3 +122,16 @@ class PatientForm(QWidget):
         if dirty != self._dirty:
             self._dirty = dirty
             self.dirty_changed.emit(dirty)
+
+
+def scrolled_form(form: QWidget, margins: tuple[int, int, int, int]) -> QScrollArea:
+    """The patient form in a scroll area, as the chart and New patient show it."""
+    scroll = QScrollArea()
+    scroll.setObjectName("demographicsScroll")
+    scroll.setWidgetResizable(True)
+    holder = QWidget()
+    inner = QVBoxLayout(holder)
+    inner.setContentsMargins(*margins)
+    inner.addWidget(form)
+    scroll.setWidget(holder)
+    return scroll
