@@ -1,5 +1,12 @@
 """SQLModel tables only; one module per domain."""
 
+from carenav.models.assessment import (
+    ASSESSMENT_RECORD_TYPES,
+    Observation,
+    QuestionnaireResponse,
+    RiskAssessment,
+    SuggestedNeed,
+)
 from carenav.models.audit import AuditEvent, Draft
 from carenav.models.base import Record, utcnow
 from carenav.models.patient import (
@@ -14,6 +21,7 @@ from carenav.models.patient import (
 )
 
 __all__ = [
+    "ASSESSMENT_RECORD_TYPES",
     "CHART_RECORD_TYPES",
     "AllergyIntolerance",
     "AuditEvent",
@@ -22,8 +30,12 @@ __all__ = [
     "Condition",
     "Draft",
     "MedicationStatement",
+    "Observation",
     "Patient",
+    "QuestionnaireResponse",
     "Record",
     "RelatedPerson",
+    "RiskAssessment",
+    "SuggestedNeed",
     "utcnow",
 ]
