@@ -51,6 +51,7 @@ class Settings:
     idle_lock_minutes: int = IDLE_LOCK_DEFAULT_MINUTES
     backup_folder: str = ""  # where automatic backups go (e.g. a USB drive); "" = off
     backup_keep_days: int = BACKUP_KEEP_DEFAULT_DAYS
+    instruments_folder: str = ""  # the agency's extra instrument files (*.json); "" = none
 
     @classmethod
     def load(cls) -> Settings:
@@ -64,6 +65,7 @@ class Settings:
                 idle_lock_minutes=min(max(minutes, 1), IDLE_LOCK_MAX_MINUTES),
                 backup_folder=str(data.get("backup_folder", "")),
                 backup_keep_days=max(int(data.get("backup_keep_days", 7)), 1),
+                instruments_folder=str(data.get("instruments_folder", "")),
             )
         except (OSError, ValueError, AttributeError, TypeError):
             return cls()
