@@ -1,0 +1,1 @@
+"""Assessments: filling in forms, and the chart tab with history, trends and suggested needs."""
