@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self.unlock_page = UnlockPage()
         self.caseload_page = CaseloadPage()
         self.chart_page = ChartPage()
+        self.chart_page.instruments_folder = self.settings.instruments_folder
         for page in (
             self.create_page,
             self.recovery_page,
@@ -316,6 +317,7 @@ class MainWindow(QMainWindow):
     def preferences(self) -> None:
         if PreferencesDialog(self.settings, self).exec() == QDialog.DialogCode.Accepted:
             self.idle_watcher.set_timeout_minutes(self.settings.idle_lock_minutes)
+            self.chart_page.instruments_folder = self.settings.instruments_folder
             self.status_label.setText(
                 f"CareNav now locks after {self.settings.idle_lock_minutes} idle minutes."
             )

@@ -1,7 +1,8 @@
 """The banner at the top of the chart: who this is, at a glance, from arm's length.
 
 Name, age and date of birth, language and whether an interpreter is needed,
-risk tier, programmes and, prominently, allergies.
+risk tier, programmes and, prominently, allergies and safety alerts from the
+newest screeners (for example PHQ-9 item 9 above 0).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from carenav.models import AllergyIntolerance, Patient
 from carenav.models.codes import ALLERGY_SEVERITIES, PATIENT_STATUSES, PROGRAMS, RISK_TIERS
+from carenav.services.assessments import SafetyNotice
 from carenav.services.chart import Chart
 from carenav.services.patients import age_on, display_name
 from carenav.ui.formatting import age_text, code_label, format_date
@@ -49,6 +51,15 @@ def language_line(patient: Patient) -> str:
     return f"Speaks {patient.preferred_language}" if patient.preferred_language else ""
 
 
+def safety_text(notices: list[SafetyNotice], titles: dict[str, str]) -> str:
+    lines = [
+        f"Safety alert from the {titles.get(n.instrument_id, n.instrument_id)} of "
+        f"{format_date(n.raised_at.astimezone().date())}: {n.label}"
+        for n in notices
+    ]
+    return "\n".join(lines)
+
+
 def programmes_line(patient: Patient) -> str:
     names = [code_label(PROGRAMS, code) for code in patient.programs]
     return "Programmes: " + (", ".join(names) if names else "none recorded")
@@ -70,6 +81,9 @@ class ChartBanner(QFrame):
         self.allergies_label = plain_label("allergyNone")
         self.allergies_label.setWordWrap(True)
         self.allergies_label.setAccessibleName("Allergies")
+        self.safety_label = plain_label("safetyAlert")
+        self.safety_label.setWordWrap(True)
+        self.safety_label.setAccessibleName("Safety alert")
 
         facts = QHBoxLayout()
         facts.setSpacing(10)
@@ -90,6 +104,7 @@ class ChartBanner(QFrame):
         layout.addLayout(facts)
         layout.addWidget(self.programmes_label)
         layout.addWidget(self.allergies_label)
+        layout.addWidget(self.safety_label)
         self.clear()
 
     def show_chart(self, chart: Chart) -> None:
@@ -120,6 +135,11 @@ class ChartBanner(QFrame):
         self.allergies_label.setText(text)
         self._restyle(self.allergies_label)
 
+    def show_safety(self, notices: list[SafetyNotice], titles: dict[str, str]) -> None:
+        """Urgent flags from the newest screeners; hidden when there are none."""
+        self.safety_label.setText(safety_text(notices, titles))
+        self.safety_label.setVisible(bool(notices))
+
     def clear(self) -> None:
         for label in (
             self.name_label,
@@ -127,8 +147,10 @@ class ChartBanner(QFrame):
             self.language_label,
             self.programmes_label,
             self.allergies_label,
+            self.safety_label,
         ):
             label.clear()
+        self.safety_label.setVisible(False)
         for badge in (self.interpreter_badge, self.risk_badge, self.status_badge):
             self._badge(badge, "", False)
         self.allergies_label.setObjectName("allergyNone")

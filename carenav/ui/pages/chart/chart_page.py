@@ -27,6 +27,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from carenav.errors import CareNavError, InvalidInput
 from carenav.models import Draft, Patient
+from carenav.services.assessments import instrument_of_form, safety_notices
+from carenav.services.catalogue import Catalogue, load_catalogue
 from carenav.services.chart import Chart, load_chart
 from carenav.services.drafts import discard_draft, drafts_for, merge_into_draft
 from carenav.services.patients import PATIENT_FIELDS, remove_patient, update_patient
@@ -100,6 +102,7 @@ class ChartPage(QWidget):
         self.clipboard = SecureClipboard(self)
         self.pending_drafts: list[Draft] = []
         self.draft_error = ""  # set when save_draft() could not keep what was typed
+        self.instruments_folder = ""  # the agency's instruments (File > Settings)
 
         self.banner = ChartBanner()
         self.draft_banner = DraftBanner()
@@ -223,9 +226,23 @@ class ChartPage(QWidget):
         self._set_message("")
         self._fill_records(chart)
         self.banner.show_chart(chart)
+        self.show_safety()
         self.copy_phone_action.setEnabled(bool(self.phone_number()))
         self.tabs.setCurrentIndex(0)
         self._offer_drafts()
+
+    def catalogue(self) -> Catalogue:
+        return load_catalogue(self.instruments_folder)
+
+    def show_safety(self) -> None:
+        """The urgent flags of the patient's newest screeners, in the banner."""
+        if self.vault is None or self.patient is None:
+            return
+        catalogue = self.catalogue()
+        notices = safety_notices(self.vault, self.patient.id)
+        self.banner.show_safety(
+            notices, {n.instrument_id: catalogue.title(n.instrument_id) for n in notices}
+        )
 
     def clear(self) -> None:
         """Drop every piece of patient information from every widget and model."""
@@ -342,7 +359,9 @@ class ChartPage(QWidget):
     def _offer_drafts(self) -> None:
         if self.vault is None or self.patient is None:
             return
-        self.pending_drafts = drafts_for(self.vault, self.patient.id)
+        self.pending_drafts = [  # unfinished assessments are offered on their own tab
+            d for d in drafts_for(self.vault, self.patient.id) if instrument_of_form(d.form) is None
+        ]
         if self.pending_drafts:
             self.draft_banner.offer(self.pending_drafts[0].updated_at)
         else:

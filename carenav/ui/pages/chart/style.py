@@ -20,6 +20,8 @@ QLabel#badgeNeutral { background: #eef2f6; color: #334e68; border: 1px solid #d9
     border-radius: 11px; padding: 2px 10px; }
 QLabel#allergyAlert { background: #fdecea; color: #8a1c12; border: 1px solid #f3b8b0;
     border-radius: 6px; padding: 6px 10px; font-weight: 600; }
+QLabel#safetyAlert { background: #fdecea; color: #8a1c12; border: 2px solid #b42318;
+    border-radius: 6px; padding: 8px 12px; font-weight: 700; font-size: 12pt; }
 QLabel#allergyNone { background: #f3f4f6; color: #52606d; border: 1px solid #e4e7eb;
     border-radius: 6px; padding: 6px 10px; }
 QLabel#savedText { color: #2f6b45; font-weight: 600; }
