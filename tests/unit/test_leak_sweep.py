@@ -28,9 +28,11 @@ import pytest
 from phi_fields import CHART_TEXT_FIELDS, PATIENT_TEXT_FIELDS
 
 from carenav import logs
+from carenav.instruments import parse_definition
 from carenav.models import (
     CaseNote,
 )
+from carenav.services.assessments import complete, save_answers
 from carenav.services.chart import add_chart_record, load_chart, update_chart_record
 from carenav.services.csv_import import guess_mapping, plan_import, read_csv, run_import
 from carenav.services.drafts import save_draft
@@ -45,6 +47,19 @@ from carenav.services.patients import (
 from carenav.store.vault import Vault
 
 PASSPHRASE = "correct horse battery staple"
+WORDS_FORM = parse_definition(
+    {
+        "id": "words",
+        "title": "In the patient's words",
+        "version": "1",
+        "source": "synthetic test form",
+        "licence": "test",
+        "items": [
+            {"linkId": "matters", "text": "What matters most to you?", "type": "text"},
+            {"linkId": "again", "text": "What would you like to do again?", "type": "text"},
+        ],
+    }
+)
 
 
 def forms_of(text: str) -> list[bytes]:
@@ -169,6 +184,12 @@ def test_marker_in_every_field_leaves_no_trace_after_every_workflow(
     save_draft(
         vault, form="patient", patient_id=patient_id, record_id=None, payload={"city": marker}
     )
+
+    # an assessment: answers kept as a draft while typed, then signed
+    words = {"matters": f"{marker} my garden"}
+    save_answers(vault, patient_id=patient_id, instrument=WORDS_FORM, answers=words)
+    complete(vault, patient_id=patient_id, instrument=WORDS_FORM, answers=words)
+    save_answers(vault, patient_id=patient_id, instrument=WORDS_FORM, answers={"again": marker})
 
     # CSV import (the source file is the user's own: removed before the sweep)
     source = tmp_path / "user-files" / "caseload.csv"
