@@ -2,7 +2,8 @@
 
     carenav instruments [--json]                  ids and titles
     carenav instruments show ID [--json]          one definition
-    carenav score ID --answers JSON               {"instrument", "total", "band", "flags"}
+    carenav score ID --answers JSON               {"instrument", "total", "band", "flags",
+                                                   "missing", "findings"}
 
 ``--instruments-folder PATH`` adds an agency's folder of definition files. Scoring
 touches no vault and stores nothing; a missing required answer or an unknown option
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from carenav.errors import InvalidInput
-from carenav.instruments import Instrument, available_instruments, get_instrument, score
+from carenav.instruments import Instrument, Item, available_instruments, get_instrument, score
 
 if TYPE_CHECKING:
     from carenav.cli import SecretReader
@@ -89,7 +90,7 @@ def cmd_score(args: argparse.Namespace, secrets: SecretReader) -> int:
         raise InvalidInput({"--answers": 'must be a JSON object such as {"q1": "2"}'})
     result = score(instrument, answers)
     out = result.as_json()
-    _dump({k: out[k] for k in ("instrument", "total", "band", "flags", "missing")})
+    _dump({k: out[k] for k in ("instrument", "total", "band", "flags", "missing", "findings")})
     return 0
 
 
@@ -102,23 +103,42 @@ def definition_json(instrument: Instrument) -> dict[str, Any]:
         "source": instrument.source,
         "licence": instrument.licence,
         "loinc": instrument.loinc,
-        "items": [
-            {
-                "linkId": item.link_id,
-                "text": item.text,
-                "type": item.type,
-                "required": item.required,
-                "options": [
-                    {"code": o.code, "display": o.display, "score": o.score} for o in item.options
-                ],
-            }
-            for item in instrument.items
-        ],
+        "items": [_item_json(item) for item in instrument.items],
         "bands": [
             {"min": b.min, "max": b.max, "label": b.label, "source": b.source}
             for b in instrument.bands
         ],
+        "findings": [
+            {
+                "code": f.code,
+                "need": f.need,
+                "domain": f.domain,
+                "referralCategory": f.referral_category or None,
+                "source": f.source,
+            }
+            for f in instrument.findings
+        ],
     }
+
+
+def _item_json(item: Item) -> dict[str, Any]:
+    """One item: the keys every item has, then the form hints only when they are set."""
+    shown: dict[str, Any] = {
+        "linkId": item.link_id,
+        "text": item.text,
+        "type": item.type,
+        "required": item.required,
+        "options": [{"code": o.code, "display": o.display, "score": o.score} for o in item.options],
+    }
+    hints = {
+        "section": item.section,
+        "screener": item.screener,
+        "context": item.context,
+        "help": item.help,
+        "maxLength": item.max_length,
+    }
+    shown.update({key: value for key, value in hints.items() if value})
+    return shown
 
 
 def _definition_text(instrument: Instrument) -> str:
@@ -126,9 +146,17 @@ def _definition_text(instrument: Instrument) -> str:
     lines.append(f"Source: {instrument.source}")
     for item in instrument.items:
         mark = " *" if item.required else ""
-        lines.append(f"  {item.link_id}{mark}: {item.text}")
+        if item.section:
+            lines.append(f"  == {item.text} ==")
+        else:
+            lines.append(f"  {item.link_id}{mark}: {item.text}")
+        if item.screener:
+            lines.append(f"      [start the screener {item.screener}]")
+        if item.context:
+            lines.append(f"      [shows the chart's {item.context}]")
         lines.extend(f"      {o.code} = {o.display}" for o in item.options)
     lines.extend(f"  {b.min}-{b.max}: {b.label}" for b in instrument.bands)
+    lines.extend(f"  finding {f.code}: {f.need}" for f in instrument.findings)
     return "\n".join(lines)
 
 

@@ -6,6 +6,7 @@ Domain code: no Qt and no database here.
 from carenav.instruments.definition import (
     AnswerOption,
     Band,
+    FindingRule,
     Instrument,
     InvalidInstrument,
     Item,
@@ -14,10 +15,12 @@ from carenav.instruments.definition import (
 )
 from carenav.instruments.registry import UnknownInstrument, available_instruments, get_instrument
 from carenav.instruments.scoring import (
+    Finding,
     Flag,
     IncompleteAnswers,
     InvalidAnswer,
     ScoreResult,
+    answer_text,
     enabled_items,
     rescreen_due,
     score,
@@ -26,6 +29,8 @@ from carenav.instruments.scoring import (
 __all__ = [
     "AnswerOption",
     "Band",
+    "Finding",
+    "FindingRule",
     "Flag",
     "IncompleteAnswers",
     "Instrument",
@@ -34,6 +39,7 @@ __all__ = [
     "Item",
     "ScoreResult",
     "UnknownInstrument",
+    "answer_text",
     "available_instruments",
     "enabled_items",
     "get_instrument",

@@ -8,6 +8,7 @@ are frozen dataclasses; scoring lives in :mod:`carenav.instruments.scoring`.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -30,12 +31,31 @@ TOTAL = "$total"  # a flag condition on the instrument's total score
 SUM = "$sum"  # a flag condition on the summed scores of the items listed in "sum_of"
 TOP_KEYS = frozenset(
     {"id", "title", "version", "publisher", "source", "licence", "loinc", "totalLoinc"}
-    | {"description", "items", "scoring", "bands", "flags", "rescreen"}
+    | {"description", "items", "scoring", "bands", "flags", "rescreen", "findings"}
 )
 ITEM_KEYS = frozenset(
     {"linkId", "text", "type", "required", "options", "enableWhen", "enableBehavior"}
     | {"min", "max", "points", "flag", "code"}
+    | {"section", "screener", "context", "help", "maxLength"}
 )
+# Form hints that only a display item (a heading or a note, never a question) can carry.
+DISPLAY_ONLY_KEYS = ("section", "screener", "context")
+# The kinds of chart records a display item can show in the form ("context").
+CONTEXTS = frozenset({"problems", "medications", "caregivers", "care-team", "allergies"})
+FINDING_KEYS = frozenset(
+    {"code", "need", "domain", "referralCategory", "evidence", "source", "when", "behavior"}
+)
+# The care-plan domains a finding can belong to.
+DOMAINS = frozenset(
+    {"behavioural-health", "food", "housing", "transportation", "utilities", "safety"}
+    | {"functional", "falls", "readmission", "caregiver", "cognition", "medical", "social"}
+    | {"financial", "education", "health-care-access", "other"}
+)
+# Lengths a suggested need can hold (carenav.models.assessment.SuggestedNeed).
+CODE_MAX, NEED_MAX, REFERRAL_MAX, EVIDENCE_MAX = 60, 200, 80, 500
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # screener ids and finding codes
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")  # {total}, {band}, {answer:<linkId>}
+ANSWER_PREFIX = "answer:"
 
 
 class InvalidInstrument(CareNavError):
@@ -90,7 +110,29 @@ class FlagRule:
 
 
 @dataclass(frozen=True)
+class FindingRule:
+    """When ``when`` holds, the result suggests a need for the care plan.
+
+    ``evidence`` is a template: ``{total}``, ``{band}`` and ``{answer:<linkId>}`` (the
+    display text of that item's answer) are filled in by the scoring.
+    """
+
+    code: str
+    need: str
+    domain: str
+    evidence: str
+    source: str
+    when: tuple[Condition, ...]
+    behavior: str = "any"
+    referral_category: str = ""
+
+
+@dataclass(frozen=True)
 class Item:
+    """One question or display item. ``section``, ``screener`` and ``context`` are form
+    hints on display items: a section heading, a button starting that screener, and the
+    patient's chart records of that kind. ``help`` is a short hint under the question."""
+
     link_id: str
     text: str
     type: str
@@ -102,6 +144,11 @@ class Item:
     max: float | None = None
     points: tuple[PointsRange, ...] = ()
     flag: FlagRule | None = None
+    section: bool = False
+    screener: str = ""
+    context: str = ""
+    help: str = ""
+    max_length: int | None = None
 
     def option(self, code: str) -> AnswerOption | None:
         return next((o for o in self.options if o.code == code), None)
@@ -141,6 +188,7 @@ class Instrument:
     bands: tuple[Band, ...] = ()
     flags: tuple[FlagRule, ...] = ()
     rescreen: Rescreen | None = None
+    findings: tuple[FindingRule, ...] = ()
     loinc: str = ""
     total_loinc: str = ""
     path: Path | None = field(default=None, compare=False)
@@ -150,6 +198,16 @@ class Instrument:
 
     def band_for(self, total: int) -> Band | None:
         return next((b for b in self.bands if b.min <= total <= b.max), None)
+
+    @property
+    def sections(self) -> tuple[Item, ...]:
+        """The display items that start a section of the form, in order."""
+        return tuple(i for i in self.items if i.section)
+
+    @property
+    def screeners(self) -> tuple[str, ...]:
+        """The ids of the screeners this form offers to start, in order, once each."""
+        return tuple(dict.fromkeys(i.screener for i in self.items if i.screener))
 
 
 def load_definition(path: Path) -> Instrument:
@@ -173,6 +231,7 @@ def parse_definition(raw: object, where: str = "<definition>") -> Instrument:
 class _Parser:
     def __init__(self, where: str) -> None:
         self.where = where
+        self.ident = ""
         self.has_scoring = False
 
     def fail(self, problem: str) -> InvalidInstrument:
@@ -222,6 +281,7 @@ class _Parser:
         ident = self.text(raw, "id", "the instrument")
         if not ident.replace("-", "").replace("_", "").isalnum() or ident != ident.lower():
             raise self.fail(f"id {ident!r} must be lower-case letters, digits and dashes")
+        self.ident = ident
         source = raw.get("source", raw.get("publisher", ""))
         if not isinstance(source, str) or not source.strip():
             raise self.fail(
@@ -236,6 +296,7 @@ class _Parser:
             self.flag(f, f"flag {n + 1}", by_id, allow_total=True)
             for n, f in enumerate(self.array(raw, "flags", "the instrument"))
         )
+        findings = self.findings(self.array(raw, "findings", "the instrument"), by_id, bands)
         return Instrument(
             id=ident,
             title=self.text(raw, "title", "the instrument"),
@@ -249,6 +310,7 @@ class _Parser:
             bands=bands,
             flags=flags,
             rescreen=self.rescreen(raw.get("rescreen"), bands),
+            findings=findings,
         )
 
     # -- items -------------------------------------------------------------------------
@@ -270,7 +332,7 @@ class _Parser:
         what = f"item {link_id!r}"
         self.known_keys(raw, ITEM_KEYS, what)
         kind = raw.get("type")
-        if kind not in ITEM_TYPES:
+        if not _one_of(kind, ITEM_TYPES):
             allowed = ", ".join(sorted(ITEM_TYPES))
             raise self.fail(f"{what} has unknown type {kind!r}; use one of {allowed}")
         required = raw.get("required", False)
@@ -301,11 +363,49 @@ class _Parser:
             min=low,
             max=high,
             points=self.points(raw, what, str(kind)),
+            **self.hints(raw, what, str(kind)),
         )
         if raw.get("flag") is not None:
             flag = self.item_flag(raw["flag"], item)
             item = replace(item, flag=flag)
         return item
+
+    def hints(self, raw: Mapping[str, Any], what: str, kind: str) -> dict[str, Any]:
+        """The form hints: section, screener, context, help and maxLength."""
+        for key in DISPLAY_ONLY_KEYS:
+            if key in raw and kind != "display":
+                raise self.fail(f"{what}: '{key}' applies only to display items, not {kind}")
+        section = raw.get("section", False)
+        if not isinstance(section, bool):
+            raise self.fail(f"{what}: 'section' must be true or false")
+        screener = raw.get("screener", "")
+        if "screener" in raw and (not isinstance(screener, str) or not SLUG.fullmatch(screener)):
+            raise self.fail(
+                f"{what}: 'screener' must be an instrument id in lower-case letters, digits "
+                f'and dashes, such as "phq9" (not {screener!r})'
+            )
+        if screener and screener == self.ident:
+            raise self.fail(f"{what}: 'screener' names this instrument itself")
+        context = raw.get("context", "")
+        if "context" in raw and not _one_of(context, CONTEXTS):
+            allowed = ", ".join(sorted(CONTEXTS))
+            raise self.fail(f"{what}: 'context' {context!r} is unknown; use one of {allowed}")
+        help_text = raw.get("help", "")
+        if not isinstance(help_text, str) or ("help" in raw and not help_text.strip()):
+            raise self.fail(f"{what}: 'help' must be a non-empty text")
+        max_length = raw.get("maxLength")
+        if max_length is not None:
+            if kind != "text":
+                raise self.fail(f"{what}: 'maxLength' applies only to text items, not {kind}")
+            if self.integer(max_length, f"{what} maxLength") < 1:
+                raise self.fail(f"{what}: 'maxLength' must be at least 1")
+        return {
+            "section": section,
+            "screener": screener,
+            "context": context,
+            "help": help_text,
+            "max_length": max_length,
+        }
 
     def options(self, raw: Mapping[str, Any], what: str, kind: str) -> tuple[AnswerOption, ...]:
         raws = self.array(raw, "options", what)
@@ -354,11 +454,13 @@ class _Parser:
         raw = self.obj(value, f"{what} condition")
         question = raw.get("question")
         operator = raw.get("operator")
-        if operator not in OPERATORS:
+        if not _one_of(operator, OPERATORS):
             raise self.fail(f"{what}: unknown operator {operator!r}")
         if "sum_of" in raw and allow_total:
             return self.sum_condition(raw, str(operator), what, known)
-        if question == TOTAL and allow_total and self.has_scoring:
+        if question == TOTAL and allow_total and not self.has_scoring:
+            raise self.fail(f"{what} uses the total score, but this instrument has no scoring")
+        if question == TOTAL and allow_total:
             if operator not in ORDERING | {"=", "!="}:
                 raise self.fail(f"{what}: the total can only be compared with a number")
             self.number(raw.get("answer"), f"{what} answer")
@@ -368,6 +470,8 @@ class _Parser:
                 f"{what} depends on {question!r}, which is not an earlier item of this instrument"
             )
         target = known[question]
+        if target.type == "display":
+            raise self.fail(f"{what} depends on {question!r}, a display item that has no answer")
         answer = raw.get("answer")
         if operator == "exists":
             if not isinstance(answer, bool):
@@ -421,7 +525,7 @@ class _Parser:
     ) -> FlagRule:
         raw = self.obj(value, what)
         severity = raw.get("severity", "warning")
-        if severity not in SEVERITIES:
+        if not _one_of(severity, SEVERITIES):
             raise self.fail(f"{what}: severity must be one of {', '.join(sorted(SEVERITIES))}")
         behavior = raw.get("behavior", "any")
         if behavior not in ("all", "any"):
@@ -438,6 +542,89 @@ class _Parser:
             behavior=str(behavior),
         )
 
+    # -- findings --------------------------------------------------------------------
+
+    def findings(
+        self, raws: list[Any], by_id: Mapping[str, Item], bands: tuple[Band, ...]
+    ) -> tuple[FindingRule, ...]:
+        findings: list[FindingRule] = []
+        for n, value in enumerate(raws):
+            finding = self.finding(value, n + 1, by_id, bands)
+            if any(f.code == finding.code for f in findings):
+                raise self.fail(f"finding code {finding.code!r} is used twice")
+            findings.append(finding)
+        return tuple(findings)
+
+    def finding(
+        self, value: object, position: int, by_id: Mapping[str, Item], bands: tuple[Band, ...]
+    ) -> FindingRule:
+        raw = self.obj(value, f"finding {position}")
+        code = self.text(raw, "code", f"finding {position}")
+        what = f"finding {code!r}"
+        if not SLUG.fullmatch(code) or len(code) > CODE_MAX:
+            raise self.fail(
+                f"{what}: the code must be lower-case letters, digits and dashes, "
+                f"at most {CODE_MAX} characters"
+            )
+        self.known_keys(raw, FINDING_KEYS, what)
+        domain = raw.get("domain")
+        if not _one_of(domain, DOMAINS):
+            allowed = ", ".join(sorted(DOMAINS))
+            raise self.fail(f"{what}: domain {domain!r} is unknown; use one of {allowed}")
+        need = self.bounded(raw, "need", what, NEED_MAX)
+        referral = self.bounded(raw, "referralCategory", what, REFERRAL_MAX, required=False)
+        behavior = raw.get("behavior", "any")
+        if behavior not in ("all", "any"):
+            raise self.fail(f"{what}: behavior must be 'all' or 'any'")
+        when = raw.get("when")
+        if not isinstance(when, list) or not when:
+            raise self.fail(f"{what} needs a list of conditions in 'when'")
+        return FindingRule(
+            code=code,
+            need=need,
+            domain=str(domain),
+            evidence=self.evidence(raw, what, by_id, bands),
+            source=self.text(raw, "source", what),
+            when=tuple(self.condition(c, what, by_id, allow_total=True) for c in when),
+            behavior=str(behavior),
+            referral_category=referral,
+        )
+
+    def bounded(
+        self, raw: Mapping[str, Any], key: str, what: str, most: int, *, required: bool = True
+    ) -> str:
+        value = self.text(raw, key, what, required=required)
+        if len(value) > most:
+            raise self.fail(f"{what}: '{key}' is longer than {most} characters")
+        return value
+
+    def evidence(
+        self, raw: Mapping[str, Any], what: str, by_id: Mapping[str, Item], bands: tuple[Band, ...]
+    ) -> str:
+        """Check the evidence template's placeholders against this instrument."""
+        template = self.bounded(raw, "evidence", what, EVIDENCE_MAX)
+        for name in PLACEHOLDER.findall(template):
+            if name == "total" and not self.has_scoring:
+                raise self.fail(f"{what}: evidence uses {{total}}, but there is no scoring")
+            if name == "band" and not bands:
+                raise self.fail(f"{what}: evidence uses {{band}}, but there are no bands")
+            if name.startswith(ANSWER_PREFIX):
+                link_id = name.removeprefix(ANSWER_PREFIX)
+                item = by_id.get(link_id)
+                if item is None or item.type == "display":
+                    raise self.fail(
+                        f"{what}: evidence uses {{{name}}}, but {link_id!r} is not a "
+                        "question of this instrument"
+                    )
+            elif name not in ("total", "band"):
+                raise self.fail(
+                    f"{what}: evidence has an unknown placeholder {{{name}}}; "
+                    "use {total}, {band} or {answer:<linkId>}"
+                )
+        if "{" in PLACEHOLDER.sub("", template) or "}" in PLACEHOLDER.sub("", template):
+            raise self.fail(f"{what}: evidence has an unmatched {{ or }}")
+        return template
+
     # -- scoring and bands -------------------------------------------------------------
 
     def scoring(self, value: object, by_id: Mapping[str, Item]) -> Scoring | None:
@@ -445,10 +632,10 @@ class _Parser:
             return None
         raw = self.obj(value, "scoring")
         method = raw.get("method")
-        if method not in METHODS:
+        if not _one_of(method, METHODS):
             raise self.fail(f"scoring method {method!r} is unknown; use one of {sorted(METHODS)}")
         missing = raw.get("missing", "all-required")
-        if missing not in MISSING_RULES:
+        if not _one_of(missing, MISSING_RULES):
             raise self.fail(f"scoring rule for missing answers {missing!r} is unknown")
         names = self.array(raw, "items", "scoring")
         if not names:
@@ -519,6 +706,11 @@ class _Parser:
         if days < 1:
             raise self.fail("rescreen after_days must be at least 1")
         return Rescreen(label, days, self.text(raw, "source", "rescreen", required=False))
+
+
+def _one_of(value: object, allowed: frozenset[str]) -> bool:
+    """A text from ``allowed`` (a JSON list or object is refused, not a crash)."""
+    return isinstance(value, str) and value in allowed
 
 
 def score_range(scoring: Scoring, by_id: Mapping[str, Item]) -> tuple[int, int]:

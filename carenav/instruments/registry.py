@@ -2,7 +2,8 @@
 
 An agency adds an instrument by dropping its definition file (``*.json``) into the folder
 its settings name; no code changes. A file may not reuse a bundled instrument's id, so a
-published screener can never be silently replaced.
+published screener can never be silently replaced, and every screener a form offers to
+start (an item's ``screener``) must be one of the loaded instruments.
 """
 
 from __future__ import annotations
@@ -25,6 +26,21 @@ class UnknownInstrument(CareNavError):
         )
 
 
+def _file_name(instrument: Instrument) -> str:
+    return instrument.path.name if instrument.path else instrument.id
+
+
+def _check_screeners(found: dict[str, Instrument]) -> None:
+    for instrument in found.values():
+        for item in instrument.items:
+            if item.screener and item.screener not in found:
+                raise InvalidInstrument(
+                    _file_name(instrument),
+                    f"item {item.link_id!r} offers the screener {item.screener!r}, which is "
+                    f"not one of the instruments ({', '.join(found)})",
+                )
+
+
 def _load_folder(folder: Path) -> list[Instrument]:
     if not folder.is_dir():
         raise InvalidInstrument(str(folder), "the instruments folder does not exist")
@@ -38,7 +54,7 @@ def available_instruments(
     found: dict[str, Instrument] = {}
     agency = _load_folder(extra_folder) if extra_folder is not None else []
     for instrument in _load_folder(bundled) + agency:
-        name = instrument.path.name if instrument.path else instrument.id
+        name = _file_name(instrument)
         if instrument.id in found:
             clash = found[instrument.id].path
             owner = "a bundled instrument" if clash and clash.parent == bundled else "another file"
@@ -46,6 +62,7 @@ def available_instruments(
                 name, f"its id {instrument.id!r} is already used by {owner}; give it another id"
             )
         found[instrument.id] = instrument
+    _check_screeners(found)
     return list(found.values())
 
 

@@ -3,10 +3,14 @@
 Answers map an item's ``linkId`` to an option code (choice), a list of codes
 (multi-choice), a number (integer, decimal), ``true``/``false`` (boolean), an ISO date
 (date) or text. Items switched off by their ``enableWhen`` are ignored, even if answered.
+
+A result also carries its findings: the needs the definition's ``findings`` rules suggest
+for the care plan, each with its evidence filled in from the total, band and answers.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -14,9 +18,13 @@ from typing import Any
 
 from carenav.errors import CareNavError
 from carenav.instruments.definition import (
+    ANSWER_PREFIX,
+    EVIDENCE_MAX,
+    PLACEHOLDER,
     SUM,
     TOTAL,
     Condition,
+    FindingRule,
     FlagRule,
     Instrument,
     Item,
@@ -55,12 +63,26 @@ class Flag:
 
 
 @dataclass(frozen=True)
+class Finding:
+    """A need suggested for the care plan by one result, with the evidence for it."""
+
+    code: str
+    need: str
+    domain: str
+    referral_category: str
+    evidence: str
+    source: str
+    instrument: str  # the instrument's id
+
+
+@dataclass(frozen=True)
 class ScoreResult:
     instrument: Instrument
     total: int | None
     band: str | None
     flags: list[Flag] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -72,6 +94,16 @@ class ScoreResult:
                 for f in self.flags
             ],
             "missing": list(self.missing),
+            "findings": [
+                {
+                    "code": f.code,
+                    "need": f.need,
+                    "domain": f.domain,
+                    "referralCategory": f.referral_category or None,
+                    "evidence": f.evidence,
+                }
+                for f in self.findings
+            ],
         }
 
 
@@ -90,7 +122,13 @@ def score(instrument: Instrument, answers: Mapping[str, Any]) -> ScoreResult:
         if item.flag is not None and _rule_holds(instrument, item.flag, given, total)
     ]
     flags += [_raised(r) for r in instrument.flags if _rule_holds(instrument, r, given, total)]
-    return ScoreResult(instrument, total, band.label if band else None, flags, missing)
+    label = band.label if band else None
+    findings = [
+        _found(instrument, rule, given, total, label)
+        for rule in instrument.findings
+        if _rule_holds(instrument, rule, given, total)
+    ]
+    return ScoreResult(instrument, total, label, flags, missing, findings)
 
 
 def enabled_items(instrument: Instrument, answers: Mapping[str, Any]) -> list[Item]:
@@ -166,6 +204,8 @@ def _checked(instrument: Instrument, item: Item, value: Any) -> Any:
             raise bad("give a date as YYYY-MM-DD") from None
     elif item.type == "text" and not isinstance(value, str):
         raise bad("give text")
+    elif item.type == "text" and item.max_length is not None and len(value) > item.max_length:
+        raise bad(f"it is {len(value)} characters long; at most {item.max_length} fit")
     return value
 
 
@@ -240,7 +280,10 @@ def _item(instrument: Instrument, link_id: str) -> Item:
 
 
 def _rule_holds(
-    instrument: Instrument, rule: FlagRule, given: Mapping[str, Any], total: int | None
+    instrument: Instrument,
+    rule: FlagRule | FindingRule,
+    given: Mapping[str, Any],
+    total: int | None,
 ) -> bool:
     results = (_condition_holds(instrument, c, given, total) for c in rule.when)
     return all(results) if rule.behavior == "all" else any(results)
@@ -248,6 +291,54 @@ def _rule_holds(
 
 def _raised(rule: FlagRule, link_id: str = "") -> Flag:
     return Flag(rule.code, rule.label, rule.severity, rule.source, link_id)
+
+
+def _found(
+    instrument: Instrument,
+    rule: FindingRule,
+    given: Mapping[str, Any],
+    total: int | None,
+    band: str | None,
+) -> Finding:
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name == "total":
+            return "no total" if total is None else str(total)
+        if name == "band":
+            return band or "no band"
+        link_id = name.removeprefix(ANSWER_PREFIX)
+        return answer_text(_item(instrument, link_id), given.get(link_id))
+
+    evidence = PLACEHOLDER.sub(fill, rule.evidence)
+    if len(evidence) > EVIDENCE_MAX:
+        evidence = evidence[: EVIDENCE_MAX - 1] + "…"
+    return Finding(
+        code=rule.code,
+        need=rule.need,
+        domain=rule.domain,
+        referral_category=rule.referral_category,
+        evidence=evidence,
+        source=rule.source,
+        instrument=instrument.id,
+    )
+
+
+def answer_text(item: Item, value: Any) -> str:
+    """An answer as a care manager reads it: the option's display text, Yes or No, the
+    number, the date or the text; "not answered" when there is none."""
+    if value is None:
+        return "not answered"
+    if item.type == "choice":
+        option = item.option(value)
+        return option.display if option else str(value)
+    if item.type == "multi-choice":
+        chosen = [o.display for o in item.options if o.code in value]
+        return "; ".join(chosen) or "none chosen"
+    if item.type == "boolean":
+        return "Yes" if value else "No"
+    if item.type == "decimal":
+        return f"{value:g}"
+    return " ".join(str(value).split())
 
 
 def _condition_holds(

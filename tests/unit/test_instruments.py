@@ -29,6 +29,7 @@ from carenav.instruments import (
 from carenav.instruments.registry import BUNDLED
 
 SHIPPED = {"phq9", "phq2", "gad7", "lace", "steadi", "ahc-hrsn", "katz-adl", "lawton-iadl"}
+SHIPPED |= {"comprehensive"}
 
 # A small agency instrument using every item type the engine scores or shows.
 AGENCY: dict[str, Any] = {
@@ -196,6 +197,90 @@ BROKEN: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
         lambda d: d["scoring"]["items"].append("visits") or _items(d)[2].pop("max"),
         "'visits' needs min and max",
     ),
+    # form hints: section, screener, context, help, maxLength
+    (
+        "section on a question",
+        lambda d: _items(d)[1].update(section=True),
+        "item 'lives_alone': 'section' applies only to display items, not boolean",
+    ),
+    (
+        "section not true or false",
+        lambda d: _items(d)[0].update(section="yes"),
+        "item 'intro': 'section' must be true or false",
+    ),
+    (
+        "screener on a question",
+        lambda d: _items(d)[1].update(screener="phq9"),
+        "item 'lives_alone': 'screener' applies only to display items",
+    ),
+    (
+        "screener id with capitals and a space",
+        lambda d: _items(d)[0].update(screener="PHQ 9"),
+        "item 'intro': 'screener' must be an instrument id in lower-case letters",
+    ),
+    (
+        "screener id with an underscore",
+        lambda d: _items(d)[0].update(screener="katz_adl"),
+        "item 'intro': 'screener' must be an instrument id",
+    ),
+    (
+        "screener not text",
+        lambda d: _items(d)[0].update(screener=["phq9"]),
+        "item 'intro': 'screener' must be an instrument id",
+    ),
+    (
+        "screener starting itself",
+        lambda d: _items(d)[0].update(screener="home-check"),
+        "item 'intro': 'screener' names this instrument itself",
+    ),
+    (
+        "unknown context",
+        lambda d: _items(d)[0].update(context="labs"),
+        "item 'intro': 'context' 'labs' is unknown; use one of allergies, care-team",
+    ),
+    (
+        "context not text",
+        lambda d: _items(d)[0].update(context=["problems"]),
+        "item 'intro': 'context' ['problems'] is unknown",
+    ),
+    (
+        "context on a question",
+        lambda d: _items(d)[6].update(context="problems"),
+        "item 'recent': 'context' applies only to display items, not text",
+    ),
+    (
+        "blank help",
+        lambda d: _items(d)[1].update(help="  "),
+        "item 'lives_alone': 'help' must be a non-empty text",
+    ),
+    (
+        "help not text",
+        lambda d: _items(d)[4].update(help=3),
+        "item 'weight': 'help' must be a non-empty text",
+    ),
+    (
+        "maxLength on a number",
+        lambda d: _items(d)[2].update(maxLength=5),
+        "item 'visits': 'maxLength' applies only to text items, not integer",
+    ),
+    (
+        "maxLength zero",
+        lambda d: _items(d)[6].update(maxLength=0),
+        "item 'recent': 'maxLength' must be at least 1",
+    ),
+    (
+        "maxLength not a whole number",
+        lambda d: _items(d)[6].update(maxLength="200"),
+        "item 'recent' maxLength must be a whole number",
+    ),
+    (
+        "condition on a display item",
+        lambda d: _items(d)[6]["enableWhen"][0].update(
+            question="intro", operator="exists", answer=True
+        ),
+        "item 'recent' depends on 'intro', a display item that has no answer",
+    ),
+    ("type given as a list", lambda d: _items(d)[1].update(type=["boolean"]), "unknown type"),
 ]
 
 
@@ -217,6 +302,33 @@ def test_broken_definitions_are_refused_naming_file_and_item(
 
 def test_the_example_itself_is_valid(tmp_path: Path) -> None:
     assert load_definition(write(tmp_path, AGENCY)).id == "home-check"
+
+
+def test_form_hints_are_read_and_default_to_unset(tmp_path: Path) -> None:
+    definition = copy.deepcopy(AGENCY)
+    _items(definition)[0].update(section=True, screener="steadi", help="Ask at the door.")
+    _items(definition)[0].update(context="caregivers")
+    _items(definition)[1].update(help="Count only people who stay overnight.")
+    _items(definition)[6].update(maxLength=40)
+    check = load_definition(write(tmp_path, definition))
+    intro, lives_alone, recent = check.items[0], check.items[1], check.items[6]
+    assert (intro.section, intro.screener, intro.context) == (True, "steadi", "caregivers")
+    assert intro.help == "Ask at the door."
+    assert lives_alone.help == "Count only people who stay overnight."
+    assert (lives_alone.section, lives_alone.screener, lives_alone.context) == (False, "", "")
+    assert (recent.max_length, lives_alone.max_length) == (40, None)
+    assert check.sections == (intro,)
+    assert check.screeners == ("steadi",)
+
+
+def test_text_longer_than_max_length_is_refused(tmp_path: Path) -> None:
+    definition = copy.deepcopy(AGENCY)
+    _items(definition)[6].update(maxLength=10)
+    check = load_definition(write(tmp_path, definition))
+    fell = {"lives_alone": False, "last_fall": "2026-02-03"}
+    assert score(check, fell | {"recent": "x" * 10}).missing == ["hazards", "weight"]
+    with pytest.raises(InvalidAnswer, match=r"'recent'.*11 characters long; at most 10 fit"):
+        score(check, fell | {"recent": "x" * 11})
 
 
 def test_file_that_is_not_json_is_refused(tmp_path: Path) -> None:
@@ -265,6 +377,32 @@ def test_agency_file_may_not_replace_a_bundled_instrument(tmp_path: Path) -> Non
         InvalidInstrument, match=r"my-phq9.json.*'phq9' is already used by a bundled"
     ):
         available_instruments(tmp_path)
+
+
+def test_a_screener_must_name_a_loaded_instrument(tmp_path: Path) -> None:
+    definition = copy.deepcopy(AGENCY)
+    _items(definition)[0]["screener"] = "zarit"
+    write(tmp_path, definition, "home-check.json")
+    with pytest.raises(InvalidInstrument) as caught:
+        available_instruments(tmp_path)
+    message = str(caught.value)
+    assert "home-check.json" in message
+    assert "item 'intro' offers the screener 'zarit'" in message
+    assert "not one of the instruments" in message and "phq9" in message
+    with pytest.raises(InvalidInstrument, match="'zarit'"):
+        get_instrument("home-check", tmp_path)
+
+
+def test_a_screener_may_name_a_bundled_or_another_agency_instrument(tmp_path: Path) -> None:
+    definition = copy.deepcopy(AGENCY)
+    _items(definition)[0]["screener"] = "falls-extra"
+    write(tmp_path, definition)
+    other = copy.deepcopy(AGENCY) | {"id": "falls-extra", "title": "Falls extra"}
+    _items(other)[0]["screener"] = "steadi"
+    write(tmp_path, other)
+    found = {i.id: i for i in available_instruments(tmp_path)}
+    assert found["home-check"].screeners == ("falls-extra",)
+    assert found["falls-extra"].screeners == ("steadi",)
 
 
 def test_missing_folder_and_unknown_id_are_clear(tmp_path: Path) -> None:
@@ -320,6 +458,49 @@ def test_cli_show_prints_the_definition(capsys: pytest.CaptureFixture[str]) -> N
     ]
 
 
+def test_cli_show_adds_form_hints_only_where_they_are_set(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "instruments", "show", "comprehensive", "--json")
+    assert code == 0
+    shown = json.loads(out)
+    items = {i["linkId"]: i for i in shown["items"]}
+    plain = {"linkId", "text", "type", "required", "options"}
+    assert items["medical-history"]["section"] is True
+    assert items["mh-problems"]["context"] == "problems"
+    assert items["fs-katz"]["screener"] == "katz-adl"
+    assert "STEADI key question" in items["fs-falls"]["help"]
+    assert items["wm-matters-most"]["maxLength"] == 1000
+    assert set(items["ss-lives-alone"]) == plain
+    assert set(items["mh-problems"]) == plain | {"context"}
+    assert {f["code"] for f in shown["findings"]} >= {"memory-concern", "no-caregiver"}
+
+    code, out, _ = run(capsys, "instruments", "show", "gad7", "--json")
+    shown = json.loads(out)
+    assert all(set(i) == plain for i in shown["items"])
+    assert shown["findings"] == [
+        {
+            "code": "anxiety",
+            "need": "Anxiety symptoms",
+            "domain": "behavioural-health",
+            "referralCategory": "behavioural health",
+            "source": shown["findings"][0]["source"],
+        }
+    ]
+    assert "Spitzer" in shown["findings"][0]["source"]
+
+
+def test_cli_show_text_marks_sections_screeners_and_findings(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "instruments", "show", "comprehensive")
+    assert code == 0
+    assert "== Medical history ==" in out
+    assert "[start the screener katz-adl]" in out
+    assert "[shows the chart's medications]" in out
+    assert "finding memory-concern: Memory concern" in out
+
+
 def test_cli_show_reads_the_agency_folder(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -361,6 +542,31 @@ def test_cli_score_refuses_bad_json(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "score", "phq2", "--answers", "{q1: 1}")
     assert code == 5
     assert "--answers" in err and "not valid JSON" in err
+
+
+def test_cli_score_prints_findings_with_their_evidence(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    answers = {f"q{i}": "2" for i in range(1, 8)}
+    code, out, _ = run(capsys, "score", "gad7", "--answers", json.dumps(answers))
+    assert code == 0
+    result = json.loads(out)
+    assert list(result) == ["instrument", "total", "band", "flags", "missing", "findings"]
+    assert result["findings"] == [
+        {
+            "code": "anxiety",
+            "need": "Anxiety symptoms",
+            "domain": "behavioural-health",
+            "referralCategory": "behavioural health",
+            "evidence": "GAD-7 score 14 (moderate)",
+        }
+    ]
+    code, out, _ = run(capsys, "score", "gad7", "--answers", json.dumps(spread_gad7(9)))
+    assert json.loads(out)["findings"] == []
+
+
+def spread_gad7(total: int) -> dict[str, str]:
+    return {f"q{i}": str(min(3, max(0, total - 3 * (i - 1)))) for i in range(1, 8)}
 
 
 def test_count_positive_counts_items_scoring_above_zero() -> None:
