@@ -24,7 +24,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from carenav.errors import InvalidInput, RecordNotFound
-from carenav.instruments import Instrument, ScoreResult, rescreen_due, score
+from carenav.instruments import Finding, Instrument, ScoreResult, rescreen_due, score
 from carenav.models import (
     Draft,
     Observation,
@@ -294,9 +294,7 @@ def complete(
             session.add(observation)
         if original is not None:
             _supersede(session, original, signed_at)
-        needs = _record_needs(
-            session, response, getattr(result, "findings", []), original
-        )  # TEMP until findings land
+        needs = _record_needs(session, response, result.findings, original)
         if draft is not None:
             _drop_draft(draft)
             session.add(draft)
@@ -366,7 +364,7 @@ def _supersede(session: Session, original: QuestionnaireResponse, when: datetime
 def _record_needs(
     session: Session,
     response: QuestionnaireResponse,
-    findings: Sequence[Any],
+    findings: Sequence[Finding],
     original: QuestionnaireResponse | None,
 ) -> list[SuggestedNeed]:
     """Suggested needs for the findings: an open suggestion of the same need is refreshed."""

@@ -266,3 +266,68 @@ def test_stored_answers_drop_items_switched_off(vault: Vault) -> None:
         scores = session.exec(select(Observation)).all()
     assert stored is not None and stored.answers == _phq9(0)
     assert len(scores) == 1
+
+
+def test_findings_become_suggested_needs_with_their_evidence(vault: Vault) -> None:
+    patient = _patient(vault)
+    done = svc.complete(vault, patient_id=patient, instrument=PHQ9, answers=_phq9(12, q9="1"))
+    codes = {n.code for n in done.needs}
+    assert codes == {"depression", "self-harm-risk"}
+    open_needs = svc.suggested_needs(vault, patient)
+    depression = next(n for n in open_needs if n.code == "depression")
+    assert "PHQ-9 score 13" in depression.evidence  # 12 from items 1-8, 1 from item 9
+    assert depression.domain == "behavioural-health"
+    assert depression.referral_category == "behavioural health"
+    assert depression.response_id == done.response.id
+
+
+def test_a_need_found_again_refreshes_the_open_suggestion(vault: Vault) -> None:
+    patient = _patient(vault)
+    t0 = datetime(2026, 1, 5, 10, tzinfo=UTC)
+    svc.complete(vault, patient_id=patient, instrument=PHQ9, answers=_phq9(11), now=t0)
+    later = svc.complete(
+        vault, patient_id=patient, instrument=PHQ9, answers=_phq9(16), now=t0 + timedelta(days=90)
+    )
+    needs = svc.suggested_needs(vault, patient)
+    assert [n.code for n in needs] == ["depression"]
+    assert "16" in needs[0].evidence
+    assert needs[0].response_id == later.response.id
+
+
+def test_accepting_and_dismissing_a_suggested_need(vault: Vault) -> None:
+    patient = _patient(vault)
+    svc.complete(vault, patient_id=patient, instrument=PHQ9, answers=_phq9(12, q9="2"))
+    needs = {n.code: n for n in svc.suggested_needs(vault, patient)}
+    accepted = svc.decide_need(vault, needs["depression"].id, status="accepted")
+    assert accepted.status == "accepted" and accepted.decided_at is not None
+    with pytest.raises(InvalidInput):
+        svc.decide_need(vault, needs["self-harm-risk"].id, status="dismissed")
+    with pytest.raises(InvalidInput):
+        svc.decide_need(vault, needs["self-harm-risk"].id, status="maybe")
+    svc.decide_need(
+        vault, needs["self-harm-risk"].id, status="dismissed", note="Safety plan already in place"
+    )
+    assert svc.suggested_needs(vault, patient) == []
+    assert len(svc.suggested_needs(vault, patient, status=None)) == 2
+    # an accepted need found again is suggested afresh for the next plan review
+    again = svc.complete(vault, patient_id=patient, instrument=PHQ9, answers=_phq9(13))
+    assert [n.code for n in again.needs] == ["depression"]
+    assert [n.status for n in svc.suggested_needs(vault, patient)] == ["suggested"]
+
+
+def test_a_correction_that_no_longer_shows_a_need_dismisses_its_suggestion(vault: Vault) -> None:
+    patient = _patient(vault)
+    first = svc.complete(vault, patient_id=patient, instrument=PHQ9, answers=_phq9(10))
+    assert [n.code for n in first.needs] == ["depression"]
+    svc.complete(
+        vault,
+        patient_id=patient,
+        instrument=PHQ9,
+        answers=_phq9(6),
+        amends_id=first.response.id,
+        amendment_reason="Two answers were entered on the wrong line",
+    )
+    assert svc.suggested_needs(vault, patient) == []
+    dismissed = svc.suggested_needs(vault, patient, status="dismissed")
+    assert [n.code for n in dismissed] == ["depression"]
+    assert "corrected" in dismissed[0].decision_note
