@@ -87,9 +87,11 @@ class HistoryRow:
     current: bool
 
 
-def history_row(entry: HistoryEntry, instrument: Instrument | None) -> HistoryRow:
+def history_row(
+    entry: HistoryEntry, instrument: Instrument | None, highest: int | None = None
+) -> HistoryRow:
+    """One row; ``highest`` is the instrument's highest possible score, if scored."""
     response, observation = entry.response, entry.observation
-    highest = highest_score(instrument) if instrument is not None else None
     value = observation.value if observation is not None else None
     band = observation.band if observation is not None else ""
     status = status_text(entry)
@@ -127,9 +129,15 @@ class AssessmentHistoryModel(QAbstractTableModel):
     def set_entries(
         self, entries: Sequence[HistoryEntry], instruments: Mapping[str, Instrument]
     ) -> None:
+        done = {e.response.questionnaire for e in entries}
+        highest = {q: highest_score(instruments[q]) for q in done if q in instruments}
+        rows = [
+            history_row(e, instruments.get(q := e.response.questionnaire), highest.get(q))
+            for e in entries
+        ]
         self.beginResetModel()
         self._entries = list(entries)
-        self._rows = [history_row(e, instruments.get(e.response.questionnaire)) for e in entries]
+        self._rows = rows
         self.endResetModel()
 
     def clear(self) -> None:

@@ -39,6 +39,7 @@ from carenav.ui.pages.assessment.trend_chart import TrendChart
 ALL_FORMS = "All forms"
 EMPTY_HINT = "No forms signed yet. Use “Start assessment…” to begin one."
 COLUMN_WIDTHS = {FORM: 200}
+SIZED_ROWS = 40  # rows measured when fitting the columns (280 rows took 50 ms)
 SeriesSource = Callable[[str], list[ScorePoint]]
 
 
@@ -124,6 +125,7 @@ class AssessmentHistory(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(FLAGS, QHeaderView.ResizeMode.Stretch)  # takes what is left
         header.setStretchLastSection(False)
+        header.setResizeContentsPrecision(SIZED_ROWS)  # fit columns to a sample, not every row
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         table.setAccessibleName("Completed forms")
         table.doubleClicked.connect(self._on_double_clicked)
