@@ -78,19 +78,24 @@ class AssessmentHistory(QWidget):
         self.open_button.setToolTip("Open the selected form (Enter)")
         self.open_button.clicked.connect(self.open_selected)
         self.empty_hint = QLabel(EMPTY_HINT)
-        self.empty_hint.setObjectName("fieldHint")
+        self.empty_hint.setObjectName("historyEmpty")
         self.empty_hint.setWordWrap(True)
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_hint.setStyleSheet(
+            "QLabel#historyEmpty { background: #ffffff; border: 1px solid #d9dee5;"
+            " border-radius: 10px; color: #52606d; font-size: 13pt; padding: 32px; }"
+        )
         self.table = self._make_table()
         self.trend = TrendChart()
-        self.trend.setMinimumHeight(260)
+        self.trend.setMinimumHeight(230)
 
         top = QHBoxLayout()
         top.setSpacing(8)
         top.addWidget(self.heading)
         top.addStretch(1)
-        show = QLabel("Show")
-        show.setBuddy(self.filter)
-        top.addWidget(show)
+        self.show_label = QLabel("Show")
+        self.show_label.setBuddy(self.filter)
+        top.addWidget(self.show_label)
         top.addWidget(self.filter)
         top.addWidget(self.open_button)
         table_box = QWidget()
@@ -100,6 +105,8 @@ class AssessmentHistory(QWidget):
         table_layout.addLayout(top)
         table_layout.addWidget(self.empty_hint)
         table_layout.addWidget(self.table, 1)
+        table_layout.addStretch(0)
+        self.table.setMinimumHeight(150)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(table_box)
@@ -151,7 +158,7 @@ class AssessmentHistory(QWidget):
         self._loads += 1
         self._fill_filter(kept_filter)
         self._show_entries(kept_row)
-        self.empty_hint.setVisible(not self.entries)
+        self._show_empty(not self.entries)
 
     def clear(self) -> None:
         """Forget every form, score and filter choice."""
@@ -167,8 +174,14 @@ class AssessmentHistory(QWidget):
         self.trend.clear()
         self.trend.setVisible(False)
         self._trend_key = None
-        self.empty_hint.setVisible(False)
+        self._show_empty(False)
         self.open_button.setEnabled(False)
+
+    def _show_empty(self, empty: bool) -> None:
+        """No forms yet: a calm sentence instead of an empty table and its controls."""
+        self.empty_hint.setVisible(empty)
+        for widget in (self.table, self.filter, self.show_label, self.open_button):
+            widget.setVisible(not empty)
 
     def _fill_filter(self, wanted: str | None) -> None:
         done = {e.response.questionnaire for e in self.entries}

@@ -62,7 +62,7 @@ QLabel#fieldHint { color: #52606d; }
 QFrame#safetyBanner { background: #fdecea; border: 2px solid #b42318; border-radius: 8px; }
 QFrame#safetyBanner QLabel { color: #8a1c12; background: transparent; border: none; }
 QLabel#safetyTitle { font-size: 13pt; font-weight: 700; }
-QLabel#safetyText { font-weight: 600; }
+QLabel#safetyText { font-size: 12pt; font-weight: 600; }
 QFrame#unfinishedBox { background: #eef5fb; border: 1px solid #b6cde8; border-radius: 8px; }
 QFrame#unfinishedBox QLabel { background: transparent; border: none; color: #174c87; }
 QLabel#unfinishedTitle { font-weight: 600; }
@@ -74,7 +74,8 @@ QFrame#needCard { background: #ffffff; border: 1px solid #d9dee5; border-radius:
 QFrame#needCard QLabel { background: transparent; border: none; }
 QLabel#needTitle { font-weight: 600; color: #12355b; }
 QLabel#needMeta { color: #52606d; }
-QScrollArea#needsScroll, QWidget#needsColumn { background: transparent; border: none; }
+QScrollArea#needsScroll, QWidget#needsColumn, QScrollArea#assessmentsScroll,
+    QWidget#assessmentsContent { background: transparent; border: none; }
 QToolButton#acceptedToggle { border: none; color: #12355b; font-weight: 600; padding: 4px 0; }
 QLabel#acceptedNeed { color: #334e68; padding-left: 18px; }
 """
@@ -208,8 +209,9 @@ class AssessmentsPanel(QWidget):
 
         self.history = AssessmentHistory()
         self.history.open_requested.connect(self.open_response_requested)
-        self.history.trend.setVisible(False)
-        layout = QVBoxLayout(self)
+        content = QWidget()
+        content.setObjectName("assessmentsContent")
+        layout = QVBoxLayout(content)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(10)
         layout.addLayout(self._top_row())
@@ -223,6 +225,15 @@ class AssessmentsPanel(QWidget):
         self.body.setStretchFactor(1, 1)
         self.body.setSizes([920, 340])
         layout.addWidget(self.body, 1)
+        # on a short screen the whole tab scrolls rather than squeezing the table
+        self.page_scroll = QScrollArea()
+        self.page_scroll.setObjectName("assessmentsScroll")
+        self.page_scroll.setWidgetResizable(True)
+        self.page_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.page_scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.page_scroll)
         self.clear()
 
     # -- building ----------------------------------------------------------------------
@@ -246,30 +257,33 @@ class AssessmentsPanel(QWidget):
         self.safety_banner = QFrame()
         self.safety_banner.setObjectName("safetyBanner")
         self.safety_banner.setAccessibleName("Safety concern")
-        title = QLabel("Safety concern")
-        title.setObjectName("safetyTitle")
         self.safety_layout = QVBoxLayout()
-        self.safety_layout.setSpacing(6)
-        box = QVBoxLayout(self.safety_banner)
-        box.setContentsMargins(14, 10, 14, 10)
-        box.setSpacing(6)
-        box.addWidget(title)
-        box.addLayout(self.safety_layout)
-        return self.safety_banner
+        return self._titled_box(
+            self.safety_banner, "Safety concern", "safetyTitle", self.safety_layout
+        )
 
     def _unfinished_box(self) -> QFrame:
         self.unfinished_box = QFrame()
         self.unfinished_box.setObjectName("unfinishedBox")
-        title = QLabel("Unfinished forms")
-        title.setObjectName("unfinishedTitle")
+        self.unfinished_box.setAccessibleName("Unfinished forms")
         self.unfinished_layout = QVBoxLayout()
-        self.unfinished_layout.setSpacing(6)
-        box = QVBoxLayout(self.unfinished_box)
-        box.setContentsMargins(14, 8, 14, 8)
-        box.setSpacing(6)
-        box.addWidget(title)
-        box.addLayout(self.unfinished_layout)
-        return self.unfinished_box
+        return self._titled_box(
+            self.unfinished_box, "Unfinished forms", "unfinishedTitle", self.unfinished_layout
+        )
+
+    @staticmethod
+    def _titled_box(box: QFrame, title: str, name: str, lines: QVBoxLayout) -> QFrame:
+        """A strip with its title on the left and one line per item beside it."""
+        heading = QLabel(title)
+        heading.setObjectName(name)
+        heading.setMinimumWidth(150)
+        lines.setSpacing(6)
+        row = QHBoxLayout(box)
+        row.setContentsMargins(14, 8, 14, 8)
+        row.setSpacing(14)
+        row.addWidget(heading, 0, Qt.AlignmentFlag.AlignVCenter)
+        row.addLayout(lines, 1)
+        return box
 
     def _needs_column(self) -> QScrollArea:
         heading = wrapped(NEEDS_TITLE, "sectionTitle")
