@@ -78,6 +78,7 @@ QScrollArea#needsScroll, QWidget#needsColumn, QScrollArea#assessmentsScroll,
     QWidget#assessmentsContent { background: transparent; border: none; }
 QToolButton#acceptedToggle { border: none; color: #12355b; font-weight: 600; padding: 4px 0; }
 QLabel#acceptedNeed { color: #334e68; padding-left: 18px; }
+QMenu::item { padding: 6px 28px 6px 20px; }
 """
 
 
