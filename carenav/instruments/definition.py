@@ -482,6 +482,12 @@ class _Parser:
             raise self.fail(f"{what}: {operator} cannot compare {target.type} item {question!r}")
         elif target.type == "date":
             self.check_date(answer, what)
+        elif target.type in NUMERIC_TYPES and self.number(answer, f"{what} answer") is None:
+            raise self.fail(f"{what} needs a number to compare {question!r} with")
+        elif target.type == "boolean" and not isinstance(answer, bool):
+            raise self.fail(f"{what}: {question!r} is yes/no, so the answer must be true or false")
+        elif target.type == "text" and not isinstance(answer, str):
+            raise self.fail(f"{what}: {question!r} is a text item, so the answer must be text")
         return Condition(question, str(operator), answer)
 
     def sum_condition(

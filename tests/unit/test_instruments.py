@@ -622,3 +622,38 @@ def test_cli_scores_a_screener_without_a_total(capsys: pytest.CaptureFixture[str
     assert (result["total"], result["band"]) == (None, None)
     assert [f["code"] for f in result["flags"]] == ["housing-instability", "transportation"]
     assert result["flags"][0]["item"] is None
+
+
+@pytest.mark.parametrize(
+    ("kind", "answer", "expected"),
+    [
+        ("integer", "5", "must be a number"),
+        ("decimal", None, "needs a number"),
+        ("boolean", "true", "must be true or false"),
+        ("text", 3, "must be text"),
+    ],
+)
+def test_a_condition_answer_must_match_its_item_type(
+    kind: str, answer: object, expected: str
+) -> None:
+    first: dict[str, object] = {"linkId": "first", "text": "First", "type": kind}
+    if kind in ("integer", "decimal"):
+        first.update(min=0, max=10)
+    raw = {
+        "id": "typed",
+        "title": "Typed conditions",
+        "version": "1",
+        "source": "test",
+        "licence": "test",
+        "items": [
+            first,
+            {
+                "linkId": "second",
+                "text": "Second",
+                "type": "text",
+                "enableWhen": [{"question": "first", "operator": "=", "answer": answer}],
+            },
+        ],
+    }
+    with pytest.raises(InvalidInstrument, match=expected):
+        parse_definition(raw)
