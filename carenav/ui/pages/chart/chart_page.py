@@ -34,6 +34,8 @@ from carenav.services.drafts import discard_draft, drafts_for, merge_into_draft
 from carenav.services.patients import PATIENT_FIELDS, remove_patient, update_patient
 from carenav.store.vault import Vault
 from carenav.ui.clipboard import SecureClipboard
+from carenav.ui.pages.assessment.launcher import AssessmentLauncher
+from carenav.ui.pages.assessment.panel import AssessmentsPanel
 from carenav.ui.pages.chart.banner import ChartBanner
 from carenav.ui.pages.chart.dialogs import ask_save_discard_cancel, confirm_removal
 from carenav.ui.pages.chart.draft_banner import (
@@ -70,7 +72,9 @@ TAB_TITLES = (
     "Problems",
     "Medications and allergies",
     "Notes",
+    "Assessments",
 )
+ASSESSMENTS_TAB = 6
 
 
 def patient_values(patient: Patient) -> dict[str, Any]:
@@ -113,9 +117,14 @@ class ChartPage(QWidget):
             kind.title: RecordSection(kind)
             for kind in (FAMILY, CARE_TEAM, PROBLEMS, MEDICATIONS, ALLERGIES, NOTES)
         }
+        self.assessments = AssessmentsPanel()
+        self.assessment_launcher = AssessmentLauncher(
+            self.assessments, self, self.catalogue, self.show_safety
+        )
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(False)
         self._build_tabs()
+        self.tabs.currentChanged.connect(self._on_tab_changed)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 10, 14, 10)
@@ -165,6 +174,7 @@ class ChartPage(QWidget):
         medicines.setStretchFactor(1, 2)
         self.tabs.addTab(self._padded(medicines), TAB_TITLES[4])
         self.tabs.addTab(self._padded(self.sections[NOTES.title]), TAB_TITLES[5])
+        self.tabs.addTab(self._padded(self.assessments), TAB_TITLES[6])
         for index in range(self.tabs.count()):
             self.tabs.setTabToolTip(index, f"{TAB_TITLES[index]} (Ctrl+{index + 1})")
 
@@ -226,6 +236,9 @@ class ChartPage(QWidget):
         self._set_message("")
         self._fill_records(chart)
         self.banner.show_chart(chart)
+        self.assessments.instruments_folder = self.instruments_folder
+        self.assessments.show_patient(vault, chart.patient.id)
+        self.assessment_launcher.set_patient(vault, chart.patient.id)
         self.show_safety()
         self.copy_phone_action.setEnabled(bool(self.phone_number()))
         self.tabs.setCurrentIndex(0)
@@ -243,11 +256,19 @@ class ChartPage(QWidget):
         self.banner.show_safety(
             notices, {n.instrument_id: catalogue.title(n.instrument_id) for n in notices}
         )
+        # on the Assessments tab the same alert is shown with a way to open the form
+        if self.tabs.currentIndex() == ASSESSMENTS_TAB:
+            self.banner.safety_label.setVisible(False)
+
+    def _on_tab_changed(self, _index: int) -> None:
+        self.show_safety()
 
     def clear(self) -> None:
         """Drop every piece of patient information from every widget and model."""
         for section in self.sections.values():
             section.clear()
+        self.assessments.clear()
+        self.assessment_launcher.set_patient(None, None)
         self.form.clear()
         self.banner.clear()
         self.pending_drafts = []
@@ -344,6 +365,7 @@ class ChartPage(QWidget):
 
     def _dialog_keepers(self) -> list[Any]:
         keepers: list[Any] = [section.keep_draft for section in self.sections.values()]
+        keepers += self.assessment_launcher.keepers()
         for dialog in open_new_patient_dialogs():
             self._close_questions(dialog)
             keepers.append(dialog.keep_as_draft)
@@ -439,8 +461,11 @@ class ChartPage(QWidget):
         return True
 
     def show_section(self, index: int) -> None:
-        """Ctrl+1..Ctrl+6: show a section and put the keyboard in it."""
+        """Ctrl+1..Ctrl+7: show a section and put the keyboard in it."""
         self.tabs.setCurrentIndex(index)
+        if index == ASSESSMENTS_TAB:
+            self.assessments.start_button.setFocus()
+            return
         page = self.tabs.currentWidget()
         tables = [s.table for s in self.sections.values() if page.isAncestorOf(s.table)]
         if tables:
