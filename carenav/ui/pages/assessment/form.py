@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -45,6 +45,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from carenav.errors import CareNavError, InvalidInput
 from carenav.instruments import (
+    Finding,
     Flag,
     IncompleteAnswers,
     Instrument,
@@ -98,7 +99,7 @@ class Running:
     flags: tuple[Flag, ...]
     required_left: int
     shown: frozenset[str]  # the items enabled by these answers
-    findings: tuple[Any, ...] = ()
+    findings: tuple[Finding, ...] = ()
 
 
 def lenient_copy(instrument: Instrument) -> Instrument:
@@ -154,7 +155,7 @@ def running_result(
         flags=flags,
         required_left=left,
         shown=shown,
-        findings=tuple(getattr(result, "findings", ())) if final else (),
+        findings=tuple(result.findings) if final else (),
     )
 
 
@@ -206,7 +207,7 @@ class AssessmentForm(QWidget):
         self.blocks: dict[str, Block] = {}
         self.running: Running | None = None
         self.result_card: QFrame | None = None
-        self._findings: tuple[Any, ...] = ()
+        self._findings: tuple[Finding, ...] = ()
         self._lenient = lenient_copy(instrument)
         self._catalogue = catalogue
         self._chart: Chart | None = None
@@ -214,7 +215,7 @@ class AssessmentForm(QWidget):
         self._current: QuestionBlock | None = None
         self._content = QWidget()  # the questions, rebuilt when the form is signed or corrected
         self._footer_focus: list[QWidget] = []
-        self._sections = [i.link_id for i in instrument.items if getattr(i, "section", False)]
+        self._sections = [i.link_id for i in instrument.items if i.section]
         self._section_of = self._section_index()
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
@@ -255,14 +256,15 @@ class AssessmentForm(QWidget):
         self.summary_bar.setObjectName("summaryBar")
         self.score_label = plain_label("", "scoreText", wrap=False)
         self.band_label = plain_label("", "bandText", wrap=False)
-        self.required_label = plain_label("", "requiredText")
+        self.required_label = plain_label("", "requiredText", wrap=False)
         bar = QHBoxLayout(self.summary_bar)
-        bar.setContentsMargins(16, 10, 16, 10)
-        bar.setSpacing(14)
-        bar.addWidget(self.score_label)
-        bar.addWidget(self.band_label)
+        bar.setContentsMargins(16, 8, 16, 8)
+        bar.setSpacing(18)
+        centre = Qt.AlignmentFlag.AlignVCenter
+        bar.addWidget(self.score_label, 0, centre)
+        bar.addWidget(self.band_label, 0, centre)
+        bar.addWidget(self.required_label, 0, centre)
         bar.addStretch(1)
-        bar.addWidget(self.required_label)
         self.urgent_banner = plain_label("", "urgentBanner")
         self.warning_banner = plain_label("", "warningBanner")
         self.notice = plain_label("", "noticeBanner")
@@ -284,7 +286,8 @@ class AssessmentForm(QWidget):
         body.addWidget(self.question_scroll, 1)
 
         self.message = message_label()
-        self.save_note = plain_label("", "savedNote")
+        self.save_note = plain_label("", "savedNote", wrap=False)
+        self.footer_hint = plain_label("", "savedNote")  # the window's "answers are kept"
         self.correct_button = quiet_button("Correct answers…")
         self.correct_button.clicked.connect(self.start_correction)
         self.complete_button = quiet_button("Complete and sign")
@@ -293,7 +296,8 @@ class AssessmentForm(QWidget):
         self.complete_button.clicked.connect(self.complete)
         self.footer = QHBoxLayout()
         self.footer.setSpacing(10)
-        self.footer.addWidget(self.save_note, 1)
+        self.footer.addWidget(self.save_note)
+        self.footer.addWidget(self.footer_hint, 1)
         for button in (self.correct_button, self.complete_button):
             self.footer.addWidget(button)
             self._footer_focus.append(button)
@@ -374,8 +378,8 @@ class AssessmentForm(QWidget):
     def _display_block(self, item: Any, read_only: bool) -> DisplayBlock:
         if read_only:
             return DisplayBlock(item)
-        screener = getattr(item, "screener", "")
-        kind = getattr(item, "context", "")
+        screener = item.screener
+        kind = item.context
         block = DisplayBlock(
             item,
             screener_title=self._screener_title(screener) if screener else "",
@@ -529,10 +533,15 @@ class AssessmentForm(QWidget):
             )
             raise
         self._saved = answers
-        self.save_note.setText(f"Saved as a draft at {kept.updated_at.astimezone():%H:%M}")
+        self._note(f"Saved as a draft at {kept.updated_at.astimezone():%H:%M}")
         if self.message.text().startswith("Not saved"):
             show_message(self.message, "")
         return True
+
+    def _note(self, text: str) -> None:
+        """The quiet line beside the buttons: when the answers were last kept."""
+        self.save_note.setText(text)
+        self.save_note.setVisible(bool(text))
 
     def _save_quietly(self) -> None:
         with contextlib.suppress(*STORAGE_ERRORS):
@@ -611,11 +620,11 @@ class AssessmentForm(QWidget):
 
     def _refused(self, exc: IncompleteAnswers | InvalidAnswer) -> None:
         if isinstance(exc, IncompleteAnswers):
-            self._point_at(exc.link_id, ANSWER_FIRST)
             show_message(self.message, "Not signed yet: a required question has no answer.")
+            self._point_at(exc.link_id, ANSWER_FIRST)
         else:
-            self._point_at(exc.link_id, str(exc))
             show_message(self.message, "Not signed yet: an answer is not accepted.")
+            self._point_at(exc.link_id, str(exc))
 
     def _point_at(self, link_id: str, text: str, *, focus: bool = True) -> None:
         """Show ``text`` beside the question, scroll to it and put the cursor there."""
@@ -625,9 +634,10 @@ class AssessmentForm(QWidget):
         block.show_problem(text)
         if not focus:
             return
-        layout = self._content.layout()
-        if layout is not None:
-            layout.activate()
+        for owner in (block, self._content, self):  # messages changed the heights
+            layout = owner.layout()
+            if layout is not None:
+                layout.activate()
         self.question_scroll.ensureWidgetVisible(block, 0, 24)
         block.focus_answer()
 
@@ -642,7 +652,7 @@ class AssessmentForm(QWidget):
         answers = dict(response.answers)
         if result is None:
             result = _rescored(self.instrument, answers)
-        self._findings = tuple(getattr(result, "findings", ())) if result is not None else ()
+        self._findings = tuple(result.findings) if result is not None else ()
         self._build_blocks(read_only=True, answers=answers)
         try:
             shown = {i.link_id for i in enabled_items(self.instrument, answers)}
@@ -658,7 +668,7 @@ class AssessmentForm(QWidget):
         self._show_summary(total, band, stored_flags(response.flags), final=True)
         self.required_label.setVisible(False)
         self._show_notice(self._signed_lines(entry))
-        self.save_note.setText("")
+        self._note("")
         self.complete_button.setVisible(False)
         self.correct_button.setVisible(response.superseded_at is None)
         emit(self.state_changed)
@@ -703,7 +713,7 @@ class AssessmentForm(QWidget):
 
     def _result_card(self) -> QFrame | None:
         """The needs this form suggests for the care plan (instruments with findings rules)."""
-        if not getattr(self.instrument, "findings", ()):
+        if not self.instrument.findings:
             return None
         card = QFrame()
         card.setObjectName("resultCard")
@@ -743,9 +753,7 @@ class AssessmentForm(QWidget):
         self._build_blocks(read_only=False, answers=answers)
         self.set_answers(answers)
         self._saved = self.answers()
-        self.save_note.setText(
-            f"Answers from {format_datetime(draft.updated_at)} put back" if draft else ""
-        )
+        self._note(f"Answers from {format_datetime(draft.updated_at)} put back" if draft else "")
         self.complete_button.setVisible(True)
         self.correct_button.setVisible(False)
         self._show_notice([])
@@ -785,7 +793,7 @@ class AssessmentForm(QWidget):
     def _section_index(self) -> dict[str, int]:
         index, found = -1, {}
         for item in self.instrument.items:
-            if getattr(item, "section", False):
+            if item.section:
                 index += 1
             found[item.link_id] = index
         return found
@@ -798,8 +806,14 @@ class AssessmentForm(QWidget):
         for link_id in self._sections:
             sections.addItem(by_id[link_id].text)
         sections.setWordWrap(True)
-        sections.setMaximumWidth(max(240, sections.fontMetrics().averageCharWidth() * 28))
-        sections.setMinimumWidth(200)
+        sections.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        sections.setTextElideMode(Qt.TextElideMode.ElideNone)
+        bold = QFont(sections.font())
+        bold.setBold(True)  # the current section is shown in bold
+        metrics = QFontMetrics(bold)
+        widest = max(metrics.horizontalAdvance(by_id[s].text) for s in self._sections)
+        cap = metrics.averageCharWidth() * 34  # longer titles wrap
+        sections.setFixedWidth(min(widest, cap) + 56)
         sections.currentRowChanged.connect(self._scroll_to_section)
         sections.itemActivated.connect(lambda _i: self.go_to_section(sections.currentRow()))
         sections.itemClicked.connect(lambda _i: self.go_to_section(sections.currentRow()))

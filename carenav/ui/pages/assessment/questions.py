@@ -487,7 +487,7 @@ def answer_widget(item: Item) -> Answer:
         return NumberAnswer(item)
     if item.type == "date":
         return DateAnswer()
-    max_length = getattr(item, "max_length", None)
+    max_length = item.max_length
     if max_length is not None and max_length <= SHORT_TEXT_MAX:
         return ShortTextAnswer(max_length)
     return LongTextAnswer(max_length)
@@ -517,7 +517,7 @@ class QuestionBlock(QFrame):
             layout.addLayout(top)
         else:
             layout.addWidget(self.text_label)
-        hint = getattr(item, "help", "")
+        hint = item.help
         if hint:
             layout.addWidget(plain_label(hint, "helpText"))
         self.answer = answer_widget(item)
@@ -549,7 +549,7 @@ class QuestionBlock(QFrame):
             self.problem_label = plain_label("", "problemText")
             layout = self.layout()
             assert isinstance(layout, QVBoxLayout)
-            layout.addWidget(self.problem_label)
+            layout.insertWidget(1, self.problem_label)  # beside the question, above the answer
         self.problem_label.setText(text)
         self.problem_label.setVisible(True)
         self._set_flag("problem", True)
@@ -594,7 +594,7 @@ class DisplayBlock(QFrame):
         super().__init__()
         self.setObjectName("note")
         self.item = item
-        self.is_section = bool(getattr(item, "section", False))
+        self.is_section = item.section
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
         layout.setSpacing(8)
@@ -604,7 +604,7 @@ class DisplayBlock(QFrame):
         layout.addWidget(self.text_label)
         self.screener_button: QPushButton | None = None
         self.context_label: QLabel | None = None
-        screener = getattr(item, "screener", "")
+        screener = item.screener
         if screener and screener_title:
             self.screener_button = quiet_button(f"Start {screener_title}")
             self.screener_button.clicked.connect(self._start_screener)
@@ -622,7 +622,7 @@ class DisplayBlock(QFrame):
         return None
 
     def _start_screener(self) -> None:
-        emit(self.screener_requested, getattr(self.item, "screener", ""))
+        emit(self.screener_requested, self.item.screener)
 
 
 class ReadOnlyBlock(QFrame):

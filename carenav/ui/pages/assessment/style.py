@@ -24,6 +24,7 @@ def sizes(base_pt: float) -> dict[str, float]:
     return {
         "base": base,
         "question": round(max(12.5, base * 1.2), 1),
+        "display": round(max(11.0, base * 1.08), 1),
         "section": round(max(15.0, base * 1.45), 1),
         "title": round(max(17.0, base * 1.6), 1),
         "score": round(max(13.0, base * 1.25), 1),
@@ -43,7 +44,7 @@ QFrame#question[current="true"] {{ border: 2px solid #1d5fa8; }}
 QFrame#question[problem="true"] {{ border: 2px solid #b42318; }}
 QFrame#note {{ background: transparent; border: none; }}
 QLabel#questionText {{ font-size: {pt["question"]}pt; color: #102a43; }}
-QLabel#displayText {{ font-size: {pt["question"]}pt; color: #243b53; }}
+QLabel#displayText {{ font-size: {pt["display"]}pt; color: #334e68; }}
 QLabel#sectionHeading {{ font-size: {pt["section"]}pt; font-weight: 600; color: {NAVY};
     padding-top: 14px; }}
 QLabel#requiredMark {{ color: {AMBER_TEXT}; background: {AMBER_BACKGROUND};
@@ -55,9 +56,11 @@ QLabel#contextList {{ color: #1f2933; background: #f6f8fa; border: 1px solid #e4
     border-radius: 6px; padding: 8px 12px; }}
 QLabel#problemText {{ color: #b42318; font-weight: 600; }}
 QLabel#datePreview {{ color: {MUTED}; }}
-QRadioButton, QCheckBox {{ padding: 5px 8px; spacing: 10px; border-radius: 6px; }}
-QRadioButton:focus, QCheckBox:focus {{ background: #e6f0fa; }}
-QRadioButton:checked, QCheckBox:checked {{ color: {NAVY}; font-weight: 600; }}
+QRadioButton, QCheckBox {{ padding: 4px 10px 4px 8px; spacing: 10px; border-radius: 6px;
+    border: 1px solid transparent; }}
+QRadioButton::indicator, QCheckBox::indicator {{ width: 18px; height: 18px; }}
+QRadioButton:checked, QCheckBox:checked {{ background: #e6f0fa; color: {NAVY}; }}
+QRadioButton:focus, QCheckBox:focus {{ border: 1px solid #1d5fa8; }}
 QFrame#summaryBar {{ background: #ffffff; border: 1px solid #d9dee5; border-radius: 10px; }}
 QLabel#scoreText {{ font-size: {pt["score"]}pt; font-weight: 600; color: {NAVY}; }}
 QLabel#bandText {{ font-size: {pt["score"]}pt; color: #174c87; background: #e6f0fa;
