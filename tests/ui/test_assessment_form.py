@@ -428,6 +428,13 @@ def test_correcting_keeps_the_original_and_asks_for_the_reason(
     kept = assessments.find_in_progress(vault, patient, "phq9", amends_id=entry.response.id)
     assert kept is not None and kept.answers(PHQ9)["q9"] == "0"
     monkeypatch.undo()
+    later = AssessmentForm.for_response(vault, entry, PHQ9)
+    qtbot.addWidget(later)
+    assert "A correction started on" in later.notice.text()
+    resumed = AssessmentForm.for_response(vault, entry, PHQ9, correct=True)
+    qtbot.addWidget(resumed)
+    assert resumed.answers() == kept.answers(PHQ9)
+    assert resumed.save_note.text().endswith(" put back")
 
     def give_reason() -> None:
         dialog = QApplication.activeModalWidget()
@@ -595,3 +602,36 @@ def test_answering_does_not_use_up_pythons_true(
         choose(form, "q1", n % 4)
     gc.collect()
     assert sys.getrefcount(True) >= before - 5
+
+
+def test_locking_while_the_reason_is_asked_keeps_the_correction(
+    qtbot: Any, vault: Vault, vault_path: Path, patient: uuid.UUID
+) -> None:
+    answers = {f"q{n}": "1" for n in range(1, 10)}
+    signed = assessments.complete(vault, patient_id=patient, instrument=PHQ9, answers=answers)
+    entry = assessments.get_response(vault, signed.response.id)
+    dialog = AssessmentDialog.for_response(vault, entry, PHQ9, correct=True)
+    shown(qtbot, dialog)
+    assert not dialog.form.read_only and dialog.keys_hint.isVisible()
+    choose(dialog.form, "q9", 0)
+    kept: list[bool] = []
+
+    def lock_now() -> None:  # as the idle lock would, with the question still open
+        assert isinstance(QApplication.activeModalWidget(), CorrectionReasonDialog)
+        kept.append(dialog.keep_as_draft())
+        vault.close()
+
+    QTimer.singleShot(0, lock_now)
+    assert dialog.form.complete() is False
+    assert kept == [True]
+    assert open_assessment_dialogs() == []
+    assert QApplication.activeModalWidget() is None
+    reopened = Vault.unlock(vault_path, PASSPHRASE)
+    try:
+        draft = assessments.find_in_progress(reopened, patient, "phq9", entry.response.id)
+        assert draft is not None and draft.answers(PHQ9)["q9"] == "0"
+        assert [h.response.id for h in assessments.history(reopened, patient)] == [
+            entry.response.id
+        ]
+    finally:
+        reopened.close()

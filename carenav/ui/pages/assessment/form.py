@@ -242,11 +242,18 @@ class AssessmentForm(QWidget):
         parent: QWidget | None = None,
         *,
         catalogue: Catalogue | None = None,
+        correct: bool = False,
     ) -> AssessmentForm:
-        """A signed form, read-only, with "Correct answers…" while it is the current one."""
-        return cls(
+        """A signed form, read-only, with "Correct answers…" while it is the current one.
+
+        With ``correct`` it opens ready for correcting (a correction draft is put back).
+        """
+        form = cls(
             vault, entry.response.patient_id, instrument, parent, entry=entry, catalogue=catalogue
         )
+        if correct:
+            form.start_correction()
+        return form
 
     # -- the frame: title, summary, banners, sections, questions, footer ------------------
 
@@ -512,7 +519,7 @@ class AssessmentForm(QWidget):
     def _save(self) -> bool:
         """Keep the answers as a draft now; raise if they could not be kept."""
         self._save_timer.stop()
-        if self.read_only:
+        if self.read_only or not self.vault.is_open:  # locked: keep_as_draft kept them
             return False
         answers = self.answers()
         if answers == self._saved:
@@ -589,6 +596,8 @@ class AssessmentForm(QWidget):
         if self.amends_id is not None:
             self._save_quietly()
             asked = ask_correction_reason(self, self._signed_on(self.entry))
+            if asked is None and not self.vault.is_open:
+                return False  # the vault locked while the question was open
             if asked is None:
                 show_message(self.message, "Not signed yet: the corrected answers are kept.")
                 return False

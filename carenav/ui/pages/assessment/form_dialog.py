@@ -21,7 +21,7 @@ from carenav.instruments.registry import UnknownInstrument
 from carenav.services.assessments import HistoryEntry
 from carenav.services.catalogue import Catalogue, load_catalogue
 from carenav.store.vault import Vault
-from carenav.ui.pages.assessment.form import AssessmentForm
+from carenav.ui.pages.assessment.form import AssessmentForm, CorrectionReasonDialog
 from carenav.ui.pages.assessment.questions import plain_label, quiet_button
 from carenav.ui.widgets.layout import show_message
 
@@ -85,11 +85,18 @@ class AssessmentDialog(QDialog):
         parent: QWidget | None = None,
         *,
         catalogue: Catalogue | None = None,
+        correct: bool = False,
     ) -> AssessmentDialog:
-        """A signed form, read-only (with "Correct answers…" while it is current)."""
-        return cls(
+        """A signed form, read-only (with "Correct answers…" while it is current).
+
+        With ``correct`` it opens ready for correcting, as "resume" of a correction does.
+        """
+        dialog = cls(
             vault, entry.response.patient_id, instrument, parent, entry=entry, catalogue=catalogue
         )
+        if correct:
+            dialog.form.start_correction()
+        return dialog
 
     def _update_hints(self) -> None:
         form = self.form
@@ -115,15 +122,23 @@ class AssessmentDialog(QDialog):
 
     def reject(self) -> None:
         """Close without asking: the answers are kept (the last typed ones now)."""
+        self._close_questions()
         self.form.flush()
         super().reject()
 
     def keep_as_draft(self) -> bool:
         """Keep what is on screen as a draft, then close (the vault is locking); never asks."""
+        self._close_questions()
         try:
             return self.form.keep_as_draft()
         finally:
             self.done(QDialog.DialogCode.Rejected)
+
+    def _close_questions(self) -> None:
+        """Cancel an open question (the reason for a correction): the answers stay kept."""
+        for question in self.findChildren(CorrectionReasonDialog):
+            if question.isVisible():
+                question.reject()
 
     # -- screeners -------------------------------------------------------------------------
 
