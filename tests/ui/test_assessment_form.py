@@ -72,6 +72,16 @@ HOME_CHECK: dict[str, Any] = {
             "text": "Is there a hand rail on the stairs?",
             "enableWhen": [{"question": "stairs", "operator": "=", "answer": True}],
         },
+        {
+            "linkId": "aids",
+            "type": "multi-choice",
+            "text": "Which walking aids are used?",
+            "options": [
+                {"code": "walker", "display": "Walker"},
+                {"code": "cane", "display": "Cane"},
+                {"code": "none", "display": "None"},
+            ],
+        },
         {"linkId": "medicines", "type": "display", "text": "Medicines", "section": True},
         {"linkId": "meds", "type": "display", "text": "On the chart", "context": "medications"},
         {"linkId": "allergy", "type": "display", "text": "Allergies", "context": "allergies"},
@@ -277,6 +287,30 @@ def test_a_conditional_question_of_a_small_definition(
     assert form.answers()["stairs"] is False
     assert rail.isHidden()
 
+    press(qtbot, Qt.Key.Key_Tab)  # the hidden question is skipped
+    assert focused_block(form) == "aids"
+    press(qtbot, Qt.Key.Key_1)  # digits tick and untick check boxes
+    press(qtbot, Qt.Key.Key_3)
+    assert form.answers()["aids"] == ["walker", "none"]
+    press(qtbot, Qt.Key.Key_1)
+    assert form.answers()["aids"] == ["none"]
+    assert focused().text() == "Walker"  # the digit put the cursor on the box it ticked
+    press(qtbot, Qt.Key.Key_Down)  # arrows only move among check boxes
+    assert focused().text() == "Cane" and form.answers()["aids"] == ["none"]
+    press(qtbot, Qt.Key.Key_Space)
+    assert form.answers()["aids"] == ["cane", "none"]
+    press(qtbot, Qt.Key.Key_Tab)  # the group is one stop; next comes the screener button
+    mood = form.block("mood")
+    assert isinstance(mood, DisplayBlock) and focused() is mood.screener_button
+
+    with qtbot.waitSignal(form.completed):
+        press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert form.read_only
+    assert form.score_label.isHidden() and form.band_label.isHidden()  # no score here
+    aids = form.block("aids")
+    assert isinstance(aids, ReadOnlyBlock) and aids.answer_label.text() == "Cane\nNone"
+    assert form.block("rail").isHidden()
+
 
 # -- drafts ---------------------------------------------------------------------------------
 
@@ -416,7 +450,7 @@ def test_correcting_keeps_the_original_and_asks_for_the_reason(
     qtbot.mouseClick(form.correct_button, Qt.MouseButton.LeftButton)
     assert not form.read_only
     assert form.answers() == answers
-    assert "Correcting the form signed on" in form.notice.text()
+    assert form.notice.text().startswith("This corrects the form signed on ")
     assert focused_block(form) == "q1"
     press(qtbot, Qt.Key.Key_1)  # q1 "Not at all"
     form.block("q9").focus_answer()  # type: ignore[union-attr]

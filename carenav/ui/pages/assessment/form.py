@@ -748,8 +748,8 @@ class AssessmentForm(QWidget):
         self._edit(answers, amends=entry.response.id, draft=draft)
         self._show_notice(
             [
-                f"Correcting the form signed on {self._signed_on(entry)}. The original is "
-                "kept as it was; the corrected answers are signed as a new form."
+                f"This corrects the form signed on {self._signed_on(entry)}. The original "
+                "stays as it was; the corrected answers are signed as a new form."
             ]
         )
         self.focus_first_question()
