@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -777,10 +778,13 @@ class AssessmentForm(QWidget):
                 return
 
     def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """Outline the question being answered and keep it in view."""
+        if not shiboken6.isValid(self._content):
+            return  # the form is being destroyed (focus moves as its widgets go)
         block = self._block_of(new)
         if block is self._current:
             return
-        if self._current is not None:
+        if self._current is not None and shiboken6.isValid(self._current):
             self._current.set_current(False)
         self._current = block
         if block is None:
