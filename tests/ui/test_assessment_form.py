@@ -562,7 +562,7 @@ def test_numbers_and_dates_start_empty_and_explain_a_wrong_entry(
     pills.focus_answer()
     qtbot.keyClicks(focused(), "75")
     press(qtbot, Qt.Key.Key_Tab)
-    assert pills.problem_text == "A whole number from 0 to 60, please."
+    assert pills.problem_text == "75 is not accepted: enter a whole number from 0 to 60."
     assert "pills" not in form.answers()
     assert focused_block(form) == "last-fall"
     qtbot.keyClicks(focused(), "2025-14-03")

@@ -359,7 +359,8 @@ class NumberAnswer(_LineAnswer):
 
     def problem(self) -> str:
         if self.text() and self._number() is None:
-            return f"{self.note.text()}, please."
+            wanted = self.note.text()
+            return f"{self.text()} is not accepted: enter {wanted[0].lower()}{wanted[1:]}."
         return ""
 
     def _shown(self, value: Any) -> str:
