@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, Qt, Signal
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QCheckBox,
@@ -201,7 +201,13 @@ class FieldEditor:
                 w.line.setText(value)
         elif isinstance(w, QDateTimeEdit):
             moment = value if isinstance(value, datetime) else datetime.now(UTC)
-            w.setDateTime(QDateTime(moment.astimezone().replace(tzinfo=None)))
+            local = moment.astimezone()
+            w.setDateTime(
+                QDateTime(
+                    QDate(local.year, local.month, local.day),
+                    QTime(local.hour, local.minute, local.second, local.microsecond // 1000),
+                )
+            )
         elif isinstance(w, QComboBox):
             index = w.findData(value if value is not None else "")
             w.setCurrentIndex(index if index >= 0 else 0)
