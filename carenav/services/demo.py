@@ -41,6 +41,7 @@ from carenav.models import (
     Record,
     RelatedPerson,
 )
+from carenav.services.demo_assessments import ASSESSMENT_TABLES, DemoAssessments, Profile
 from carenav.services.patients import count_patients, new_patient
 from carenav.store.vault import Vault
 
@@ -664,6 +665,7 @@ class Draw:
     """The single seeded random stream and the few ways the generator uses it."""
 
     def __init__(self, seed: int) -> None:
+        self.seed = seed
         self.rng = random.Random(seed)
 
     def chance(self, p: float) -> bool:
@@ -2263,7 +2265,7 @@ def _case_notes(draw: Draw, p: Person, as_of: date, enrolled_days: int) -> list[
     values = _note_values(draw, p)
     texts = [(kind, subject, text.format(**values)) for _when, kind, subject, text in chosen]
     if p.recent_discharge and texts:
-        texts[-1] = ("call", "Transitional care call", _discharge_text(draw, p, values["pcp"]))
+        texts[-1] = ("call", TCM_CALL, _discharge_text(draw, p, values["pcp"]))
     if p.status != "active" and texts:
         status_text = draw.pick(STATUS_NOTES[p.status])
         texts[-1] = ("coordination", "Change in status", status_text)
@@ -2289,6 +2291,9 @@ def _pick_notes(
         pick = draw.rng.choices(range(len(left)), weights)[0]
         chosen.append(left.pop(pick))
     return chosen
+
+
+TCM_CALL = "Transitional care call"
 
 
 def _discharge_text(draw: Draw, p: Person, pcp: str) -> str:
@@ -2361,7 +2366,9 @@ def _stamp(row: Row, draw: Draw, at: datetime) -> Row:
     return row
 
 
-def _build_patient(draw: Draw, as_of: date, batch: Batch) -> None:
+def _build_patient(
+    draw: Draw, as_of: date, batch: Batch, histories: DemoAssessments | None
+) -> None:
     p = _new_person(draw)
     _choose_problems(draw, p)
     contact = _address(draw, p)
@@ -2414,6 +2421,32 @@ def _build_patient(draw: Draw, as_of: date, batch: Batch) -> None:
     for row in notes:
         at = row["written_at"] + timedelta(minutes=draw.between(1, 90))
         batch.add(CaseNote, _stamp({**row, "patient_id": patient.id}, draw, at))
+    if histories is not None:
+        histories.add_history(_profile(p, patient.id, enrolled, notes), as_of, batch.add)
+
+
+def _profile(p: Person, patient_id: uuid.UUID, enrolled: datetime, notes: list[Row]) -> Profile:
+    """What the assessment history needs to know about the patient."""
+    call = next((n for n in notes if n["subject"] == TCM_CALL), None)
+    return Profile(
+        patient_id=patient_id,
+        enrolled=enrolled,
+        age=p.age,
+        younger=p.younger,
+        problems=frozenset(p.problems),
+        remission=frozenset(p.remission),
+        programs=tuple(p.programs),
+        status=p.status,
+        payer_kind=p.payer_kind,
+        homeless=p.homeless,
+        spouse=any(r["relationship"] == "spouse" for r in p.family),
+        caregiver=any(
+            r["primary_caregiver"] or r["relationship"] == "paid_caregiver" for r in p.family
+        ),
+        recent_discharge=p.recent_discharge,
+        tcm_call=call["written_at"].date() if call is not None else None,
+        non_english=p.non_english,
+    )
 
 
 class _Clock:
@@ -2495,13 +2528,16 @@ def fill_demo_caseload(
     seed: int = 1,
     progress: Progress | None = None,
     as_of: date | None = None,
+    assessments: bool = True,
 ) -> int:
     """Add ``patients`` made-up patients with full charts to an empty vault; returns the count.
 
     ``as_of`` is the day the caseload is "seen" from (default: today); it must not be in
-    the future. ``progress(done, total)`` is called before the first step and after each
-    step of 500 patients. Everything is added in one transaction: on any error, or an
-    exception raised by ``progress`` (a Cancel button), nothing is kept.
+    the future. With ``assessments`` (the default) each patient also gets an assessment
+    history (carenav.services.demo_assessments), signed by the vault's user.
+    ``progress(done, total)`` is called before the first step and after each step of 500
+    patients. Everything is added in one transaction: on any error, or an exception
+    raised by ``progress`` (a Cancel button), nothing is kept.
     """
     if not 0 <= patients <= MAX_PATIENTS:
         raise InvalidInput({"patients": f"Choose a number of patients from 0 to {MAX_PATIENTS:,}."})
@@ -2516,23 +2552,26 @@ def fill_demo_caseload(
             }
         )
     draw = Draw(seed)
+    histories = DemoAssessments(seed=seed, author=vault.audit.user) if assessments else None
     done = 0
     with vault.session() as session:
         if progress is not None:
             progress(0, patients)
         while done < patients:
             step = min(CHUNK, patients - done)
-            _insert(session, _build_batch(draw, as_of, step))
+            _insert(session, _build_batch(draw, as_of, step, histories))
             done += step
             if progress is not None:
                 progress(done, patients)
     return done
 
 
-def _build_batch(draw: Draw, as_of: date, count: int) -> Batch:
+def _build_batch(
+    draw: Draw, as_of: date, count: int, histories: DemoAssessments | None = None
+) -> Batch:
     batch = Batch()
     for _ in range(count):
-        _build_patient(draw, as_of, batch)
+        _build_patient(draw, as_of, batch, histories)
     return batch
 
 
@@ -2543,7 +2582,7 @@ def _insert(session: Session, batch: Batch) -> None:
     connection = session.connection()
     if batch.patients:
         connection.execute(insert(table_of(Patient)), batch.patients)
-    for kind in CHART_RECORD_TYPES:
+    for kind in (*CHART_RECORD_TYPES, *ASSESSMENT_TABLES):
         rows = batch.tables.get(kind)
         if rows:
             connection.execute(insert(table_of(kind)), rows)

@@ -6,7 +6,7 @@ import re
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +14,28 @@ import pytest
 from sqlmodel import select
 
 from carenav.errors import InvalidInput
-from carenav.models import CHART_RECORD_TYPES, Patient, Record, codes
-from carenav.services import demo
+from carenav.instruments import IncompleteAnswers, available_instruments, rescreen_due, score
+from carenav.models import (
+    CHART_RECORD_TYPES,
+    Draft,
+    Observation,
+    Patient,
+    QuestionnaireResponse,
+    Record,
+    SuggestedNeed,
+    codes,
+)
+from carenav.services import demo, demo_assessments
+from carenav.services.assessments import (
+    complete,
+    flags_as_data,
+    in_progress,
+    safety_notices,
+    save_answers,
+    suggested_needs,
+)
 from carenav.services.chart import Chart, clean_chart_values, load_chart
+from carenav.services.demo_assessments import ASSESSMENT_TABLES
 from carenav.services.patients import (
     PATIENT_FIELDS,
     CaseloadQuery,
@@ -27,6 +46,7 @@ from carenav.services.patients import (
     list_patients,
     search_patient_ids,
 )
+from carenav.services.risk import suggested_risk_tier
 from carenav.services.validation import clean_patient
 from carenav.store.header import KdfParams
 from carenav.store.vault import Vault
@@ -44,10 +64,10 @@ def new_vault(path: Path) -> Vault:
 
 
 def everything(vault: Vault) -> dict[str, list[dict[str, Any]]]:
-    """Every row of every caseload table, ids and timestamps included."""
+    """Every row of every caseload table (assessments too), ids and timestamps included."""
     tables: dict[str, list[dict[str, Any]]] = {}
     with vault.session() as session:
-        for kind in (Patient, *CHART_RECORD_TYPES):
+        for kind in (Patient, *CHART_RECORD_TYPES, *ASSESSMENT_TABLES):
             rows = session.exec(select(kind)).all()
             tables[kind.__name__] = sorted((r.model_dump() for r in rows), key=lambda r: r["id"])
     return tables
@@ -77,6 +97,8 @@ def test_same_seed_gives_the_identical_caseload(tmp_path: Path) -> None:
         second.close()
     assert len(one["Patient"]) == 60
     assert sum(len(rows) for rows in one.values()) > 60 * 8
+    for kind in ("QuestionnaireResponse", "Observation", "SuggestedNeed"):
+        assert len(one[kind]) > 60, kind
     assert one == two
 
 
@@ -101,9 +123,18 @@ def test_another_day_shifts_the_same_people_in_time(tmp_path: Path) -> None:
         demo.fill_demo_caseload(second, patients=30, seed=5, as_of=AS_OF + timedelta(days=45))
         one = {p.id: p for p in list_patients(first)}
         two = {p.id: p for p in list_patients(second)}
+        forms_one, forms_two = (
+            {r["id"]: r for r in everything(v)["QuestionnaireResponse"]} for v in (first, second)
+        )
     finally:
         first.close()
         second.close()
+    assert forms_one.keys() == forms_two.keys() and forms_one
+    for form_id, earlier_form in forms_one.items():
+        later_form = forms_two[form_id]
+        if earlier_form["questionnaire"] != "comprehensive":  # it has a date answer
+            assert later_form["answers"] == earlier_form["answers"]
+        assert later_form["authored_at"] - earlier_form["authored_at"] == timedelta(days=45)
     assert one.keys() == two.keys()
     for patient_id, earlier in one.items():
         later = two[patient_id]
@@ -436,3 +467,257 @@ def test_ids_are_version_4_uuids(caseload: tuple[Vault, list[Chart]]) -> None:
     ids = [c.patient.id for c in charts] + [m.id for c in charts for m in c.medications]
     assert all(isinstance(i, uuid.UUID) and i.version == 4 for i in ids)
     assert len(set(ids)) == len(ids)
+
+
+# -- assessment histories -----------------------------------------------------------
+
+INSTRUMENTS = {i.id: i for i in available_instruments()}
+
+
+def rows_of(vault: Vault, kind: type[Record]) -> list[Any]:
+    with vault.session() as session:
+        return list(session.exec(select(kind)).all())
+
+
+def test_every_stored_score_is_what_the_engine_gives_for_its_answers(
+    caseload: tuple[Vault, list[Chart]],
+) -> None:
+    vault, _charts = caseload
+    responses = rows_of(vault, QuestionnaireResponse)
+    observations = {o.derived_from_id: o for o in rows_of(vault, Observation)}
+    assert len(responses) > 400 * 5
+    seen: Counter[str] = Counter()
+    for response in responses:
+        instrument = INSTRUMENTS[response.questionnaire]
+        result = score(instrument, response.answers)
+        seen[instrument.id] += 1
+        assert response.flags == flags_as_data(result)
+        assert response.questionnaire_version == instrument.version
+        observation = observations.get(response.id)
+        if result.total is None:
+            assert observation is None
+            continue
+        assert observation is not None
+        assert (observation.value, observation.band) == (result.total, result.band or "")
+        assert observation.flags == response.flags
+        assert observation.effective_at == response.authored_at
+        assert observation.rescreen_due == rescreen_due(result, response.authored_at.date())
+        assert (observation.superseded_at is None) is (response.superseded_at is None)
+    wanted = {"phq2", "phq9", "gad7", "ahc-hrsn", "katz-adl", "lawton-iadl", "steadi", "lace"}
+    if "comprehensive" in INSTRUMENTS:
+        wanted.add("comprehensive")
+    assert wanted <= set(seen)
+
+
+def test_forms_fall_between_enrolment_and_the_reference_day(
+    caseload: tuple[Vault, list[Chart]],
+) -> None:
+    vault, charts = caseload
+    enrolled = {c.patient.id: c.patient.created_at for c in charts}
+    for response in rows_of(vault, QuestionnaireResponse):
+        assert enrolled[response.patient_id] <= response.authored_at
+        assert response.authored_at.date() < AS_OF
+        assert response.started_at is not None and response.started_at < response.authored_at
+        assert response.author == vault.audit.user
+
+
+def test_histories_look_like_a_real_caseload(caseload: tuple[Vault, list[Chart]]) -> None:
+    vault, charts = caseload
+    by_patient: dict[uuid.UUID, list[Any]] = {}
+    for response in sorted(rows_of(vault, QuestionnaireResponse), key=lambda r: r.authored_at):
+        by_patient.setdefault(response.patient_id, []).append(response)
+    assert len(by_patient) > 0.95 * len(charts)
+    if "comprehensive" in INSTRUMENTS:
+        with_intake = sum(
+            any(r.questionnaire == "comprehensive" for r in forms) for forms in by_patient.values()
+        )
+        assert with_intake > 0.7 * len(charts)
+    trends = []
+    for forms in by_patient.values():
+        series = [
+            sum(int(v) for k, v in r.answers.items() if k != "difficulty")
+            for r in forms
+            if r.questionnaire == "phq9" and r.superseded_at is None
+        ]
+        if len(series) >= 4:
+            trends.append(series[-1] - series[0])
+    assert sum(t <= -5 for t in trends) >= 5  # improving with treatment
+    assert sum(t >= 5 for t in trends) >= 2  # worsening
+    for chart in charts:
+        if "tcm" in chart.patient.programs:
+            lace = [r for r in by_patient.get(chart.patient.id, []) if r.questionnaire == "lace"]
+            assert lace and (AS_OF - lace[-1].authored_at.date()).days <= 30
+
+
+def test_some_safety_notices_and_suggested_needs(caseload: tuple[Vault, list[Chart]]) -> None:
+    vault, charts = caseload
+    notices = {c.patient.id: safety_notices(vault, c.patient.id) for c in charts}
+    flagged = {pid: found for pid, found in notices.items() if found}
+    assert 2 <= len(flagged) < 0.1 * len(charts)
+    assert "phq9" in {n.instrument_id for found in flagged.values() for n in found}
+    self_harm = [r for r in rows_of(vault, QuestionnaireResponse) if r.questionnaire == "phq9"]
+    assert any(r.answers["q9"] != "0" for r in self_harm)
+    if any(i.findings for i in INSTRUMENTS.values()):
+        needs = rows_of(vault, SuggestedNeed)
+        assert len({n.patient_id for n in needs}) > 0.5 * len(charts)
+        assert {"depression", "food-insecurity", "fall-risk"} <= {n.code for n in needs}
+        patient = next(c.patient.id for c in charts if suggested_needs(vault, c.patient.id))
+        assert all(n.status == "suggested" for n in suggested_needs(vault, patient))
+
+
+def test_some_forms_were_corrected_after_signing(caseload: tuple[Vault, list[Chart]]) -> None:
+    vault, _charts = caseload
+    responses = {r.id: r for r in rows_of(vault, QuestionnaireResponse)}
+    corrections = [r for r in responses.values() if r.status == "amended"]
+    assert 3 <= len(corrections) < 0.05 * len(responses)
+    for correction in corrections:
+        original = responses[correction.amends_id]
+        assert original.superseded_at == correction.authored_at
+        assert original.version == 2
+        assert (original.patient_id, original.questionnaire) == (
+            correction.patient_id,
+            correction.questionnaire,
+        )
+        assert correction.amendment_reason
+        assert correction.answers != original.answers
+        assert correction.superseded_at is None
+    superseded = [r for r in responses.values() if r.superseded_at is not None]
+    assert len(superseded) == len(corrections)
+
+
+def test_some_forms_are_unfinished(caseload: tuple[Vault, list[Chart]]) -> None:
+    vault, charts = caseload
+    unfinished = [f for c in charts for f in in_progress(vault, c.patient.id)]
+    assert 2 <= len(unfinished) < 0.1 * len(charts)
+    for form in unfinished:
+        instrument = INSTRUMENTS[form.instrument_id]
+        answers = form.answers(instrument)
+        assert answers and set(answers) <= {i.link_id for i in instrument.items}
+        assert form.started_at.date() < AS_OF
+        with pytest.raises(IncompleteAnswers):
+            score(instrument, answers)
+
+
+def test_demo_patients_get_a_spread_of_suggested_tiers(
+    caseload: tuple[Vault, list[Chart]],
+) -> None:
+    vault, charts = caseload
+    tiers = Counter(suggested_risk_tier(vault, c.patient.id, AS_OF).tier for c in charts[:120])
+    assert set(tiers) == set(codes.RISK_TIERS), tiers
+
+
+# -- the bulk path writes what complete() writes ----------------------------------------
+
+BOOK = ("id", "created_at", "updated_at")
+LINKS = ("derived_from_id", "response_id", "amends_id")
+T0 = datetime(2025, 1, 6, 15, 0, tzinfo=UTC)
+
+
+def _script() -> list[tuple[str, dict[str, Any], int, int | None]]:
+    """(instrument, answers, days after T0, index of the form it corrects)."""
+    no_needs = {
+        "living-situation": "steady", "housing-problems": ["none"], "food-worry": "never",
+        "food-didnt-last": "never", "transportation": "no", "utilities": "no",
+        "physically-hurt": "never", "insult": "never", "threaten": "never",
+        "scream-curse": "never",
+    }  # fmt: skip
+    needs = dict(no_needs, **{"food-worry": "often", "transportation": "yes"})
+    phq9 = {**{f"q{n}": "2" for n in range(1, 9)}, "q9": "1", "difficulty": "very"}
+    return [
+        ("phq9", phq9, 0, None),
+        ("ahc-hrsn", needs, 1, None),
+        ("ahc-hrsn", dict(needs, transportation="no"), 2, 1),  # corrected: one need goes
+        ("phq9", dict(phq9, q9="0", q1="3"), 90, None),  # the open need is refreshed
+        ("steadi", {k: "yes" for k in demo_assessments.STEADI_POINTS}, 91, None),
+        ("lace", {"los": 5, "acuity": "emergent", "charlson": 2, "ed_visits": 1}, 92, None),
+        ("katz-adl", demo_assessments.katz_answers(3), 93, None),
+    ]
+
+
+def _comparable(rows: list[dict[str, Any]], ids: dict[Any, int]) -> list[dict[str, Any]]:
+    out = []
+    for row in rows:
+        kept = {k: v for k, v in row.items() if k not in BOOK}
+        for link in LINKS:
+            if kept.get(link) is not None:
+                kept[link] = ids[kept[link]]
+        out.append(kept)
+    return sorted(out, key=lambda row: repr(sorted(row.items())))
+
+
+def _tables(rows: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    order = sorted(rows["QuestionnaireResponse"], key=lambda r: (r["authored_at"], r["status"]))
+    ids = {r["id"]: n for n, r in enumerate(order)}
+    return {kind: _comparable(found, ids) for kind, found in rows.items()}
+
+
+def test_the_bulk_path_writes_the_rows_complete_writes(vault: Vault, tmp_path: Path) -> None:
+    patient_id = create_patient(
+        vault, {"family_name": "Bulk", "given_name": "Check", "birth_date": "1944-04-04"}
+    )
+    signed: list[uuid.UUID] = []
+    for ident, answers, days, amends in _script():
+        done = complete(
+            vault,
+            patient_id=patient_id,
+            instrument=INSTRUMENTS[ident],
+            answers=answers,
+            amends_id=signed[amends] if amends is not None else None,
+            amendment_reason="Corrected with the patient" if amends is not None else "",
+            started_at=T0 + timedelta(days=days) - timedelta(minutes=5),
+            now=T0 + timedelta(days=days),
+        )
+        signed.append(done.response.id)
+    kinds = (QuestionnaireResponse, Observation, SuggestedNeed)
+    by_complete = {k.__name__: [r.model_dump() for r in rows_of(vault, k)] for k in kinds}
+
+    added: dict[str, list[dict[str, Any]]] = {k.__name__: [] for k in kinds}
+    forms = demo_assessments.PatientForms(
+        patient_id,
+        author=vault.audit.user,
+        add=lambda kind, row: added[kind.__name__].append(row),
+        new_id=uuid.uuid4,
+        scorer=demo_assessments.Scorer(),
+    )
+    made: list[uuid.UUID] = []
+    for ident, answers, days, amends in _script():
+        row = forms.complete(
+            INSTRUMENTS[ident],
+            answers,
+            at=T0 + timedelta(days=days),
+            started_at=T0 + timedelta(days=days) - timedelta(minutes=5),
+            amends=made[amends] if amends is not None else None,
+            reason="Corrected with the patient" if amends is not None else "",
+        )
+        made.append(row["id"])
+    for kind in kinds:  # every column, as a bulk insert needs
+        table_columns = set(demo.table_of(kind).columns.keys())
+        assert all(set(row) == table_columns for row in added[kind.__name__]), kind
+    assert _tables(added) == _tables(by_complete)
+    assert len(by_complete["SuggestedNeed"]) >= 3
+    assert {n["status"] for n in by_complete["SuggestedNeed"]} == {"suggested", "dismissed"}
+
+
+def test_an_unfinished_demo_form_is_the_draft_save_answers_keeps(vault: Vault) -> None:
+    patient_id = create_patient(
+        vault, {"family_name": "Draft", "given_name": "Check", "birth_date": "1944-04-04"}
+    )
+    phq9 = INSTRUMENTS["phq9"]
+    answers = {"q1": "2", "q2": "1", "q3": "0"}
+    kept = save_answers(vault, patient_id=patient_id, instrument=phq9, answers=answers)
+    with vault.session() as session:
+        real = session.exec(select(Draft)).one().model_dump()
+    rows: list[dict[str, Any]] = []
+    demo_assessments.PatientForms(
+        patient_id,
+        author=vault.audit.user,
+        add=lambda _kind, row: rows.append(row),
+        new_id=uuid.uuid4,
+        scorer=demo_assessments.Scorer(),
+    ).save_answers(phq9, answers, started_at=kept.started_at, saved_at=kept.updated_at)
+    (row,) = rows
+    assert set(row) == set(demo.table_of(Draft).columns.keys())
+    skip = {"id", "created_at", "updated_at", "version"}
+    assert {k: v for k, v in row.items() if k not in skip} == {
+        k: v for k, v in real.items() if k not in skip
+    }
