@@ -53,8 +53,8 @@ def language_line(patient: Patient) -> str:
 
 def safety_text(notices: list[SafetyNotice], titles: dict[str, str]) -> str:
     lines = [
-        f"Safety alert from the {titles.get(n.instrument_id, n.instrument_id)} of "
-        f"{format_date(n.raised_at.astimezone().date())}: {n.label}"
+        f"Safety alert ({titles.get(n.instrument_id, n.instrument_id)}, "
+        f"{format_date(n.raised_at.astimezone().date())}): {n.label}"
         for n in notices
     ]
     return "\n".join(lines)

@@ -34,6 +34,7 @@ from carenav.services.drafts import discard_draft, drafts_for, merge_into_draft
 from carenav.services.patients import PATIENT_FIELDS, remove_patient, update_patient
 from carenav.store.vault import Vault
 from carenav.ui.clipboard import SecureClipboard
+from carenav.ui.item_models.assessments import short_name
 from carenav.ui.pages.assessment.launcher import AssessmentLauncher
 from carenav.ui.pages.assessment.panel import AssessmentsPanel
 from carenav.ui.pages.chart.banner import ChartBanner
@@ -75,6 +76,13 @@ TAB_TITLES = (
     "Assessments",
 )
 ASSESSMENTS_TAB = 6
+
+
+def _short_title(catalogue: Catalogue, instrument_id: str) -> str:
+    """'PHQ-9' for the PHQ-9 depression questionnaire (the alert's own label says the rest)."""
+    return (
+        short_name(catalogue.get(instrument_id)) if catalogue.has(instrument_id) else instrument_id
+    )
 
 
 def patient_values(patient: Patient) -> dict[str, Any]:
@@ -254,7 +262,7 @@ class ChartPage(QWidget):
         catalogue = self.catalogue()
         notices = safety_notices(self.vault, self.patient.id)
         self.banner.show_safety(
-            notices, {n.instrument_id: catalogue.title(n.instrument_id) for n in notices}
+            notices, {n.instrument_id: _short_title(catalogue, n.instrument_id) for n in notices}
         )
         # on the Assessments tab the same alert is shown with a way to open the form
         if self.tabs.currentIndex() == ASSESSMENTS_TAB:
