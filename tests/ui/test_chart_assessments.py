@@ -11,11 +11,16 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from carenav.instruments import get_instrument
+from carenav.models import Condition
+from carenav.models.codes import RISK_TIERS
 from carenav.services import assessments
-from carenav.services.patients import create_patient
+from carenav.services.chart import add_chart_record
+from carenav.services.patients import create_patient, get_patient
+from carenav.services.risk import suggested_risk_tier
 from carenav.store.vault import Vault
 from carenav.ui.main_window import MainWindow
 from carenav.ui.pages.assessment.form_dialog import open_assessment_dialogs
+from carenav.ui.pages.assessment.risk_tier import RiskTierDialog
 from carenav.ui.pages.chart import ChartPage
 from carenav.ui.pages.chart.chart_page import ASSESSMENTS_TAB
 
@@ -166,3 +171,39 @@ def test_locking_keeps_what_was_typed_in_an_open_assessment(qtbot: Any, vault_pa
     assert dialog is not None
     assert dialog.form.answers()["wm-matters-most"] == MARKER
     dialog.reject()
+
+
+def test_the_risk_tier_is_reviewed_from_the_assessments_tab(
+    qtbot: Any, vault: Vault, monkeypatch: Any
+) -> None:
+    patient = create_patient(
+        vault,
+        {
+            "family_name": "Haddad",
+            "given_name": "Samir",
+            "birth_date": date(1946, 1, 2),
+            "risk_tier": "low",
+        },
+    )
+    for text, code in (("Heart failure", "I50.9"), ("COPD", "J44.9"), ("Diabetes", "E11.9")):
+        add_chart_record(vault, Condition, patient, {"text": text, "icd10_code": code})
+    page = _chart(qtbot, vault, patient)
+    suggested = suggested_risk_tier(vault, patient).tier
+    assert suggested != "low"
+    hint = page.assessments.risk_hint.text()
+    assert f"now {RISK_TIERS['low'].lower()}" in hint
+    assert RISK_TIERS[suggested].lower() in hint
+
+    def confirm(dialog: RiskTierDialog) -> int:
+        assert dialog.windowTitle() == "Risk tier"
+        dialog.confirm_button.click()
+        return int(dialog.result())
+
+    monkeypatch.setattr(RiskTierDialog, "exec", confirm)
+    changed: list[object] = []
+    page.patient_changed.connect(changed.append)
+    page.assessments.risk_button.click()
+    assert get_patient(vault, patient).risk_tier == suggested
+    assert RISK_TIERS[suggested] in page.banner.risk_badge.text()
+    assert page.assessments.risk_hint.text() == ""
+    assert changed == [patient]

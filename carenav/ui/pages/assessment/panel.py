@@ -43,10 +43,13 @@ from PySide6.QtWidgets import (
 from carenav.errors import CareNavError
 from carenav.instruments import Instrument
 from carenav.models import SuggestedNeed
+from carenav.models.codes import RISK_TIERS
 from carenav.services import assessments as svc
 from carenav.services.catalogue import FIRST, Catalogue, load_catalogue
+from carenav.services.patients import get_patient
+from carenav.services.risk import suggested_risk_tier
 from carenav.store.vault import Vault
-from carenav.ui.formatting import format_date, format_datetime
+from carenav.ui.formatting import code_label, format_date, format_datetime
 from carenav.ui.item_models.assessments import short_name
 from carenav.ui.pages.assessment.history import AssessmentHistory
 from carenav.ui.pages.chart.dialogs import confirm_removal
@@ -197,6 +200,7 @@ class AssessmentsPanel(QWidget):
     open_response_requested = Signal(object)  # response id
     needs_changed = Signal()  # a suggested need was accepted or dismissed
     forms_changed = Signal()  # an unfinished form was discarded
+    risk_tier_requested = Signal()  # the care manager wants to confirm or change the tier
 
     def __init__(self, parent: QWidget | None = None, *, instruments_folder: str = "") -> None:
         super().__init__(parent)
@@ -247,11 +251,22 @@ class AssessmentsPanel(QWidget):
         self.start_button.setMenu(self.start_menu)
         self.due_layout = QVBoxLayout()
         self.due_layout.setSpacing(4)
+        self.risk_hint = wrapped("", "fieldHint")
+        self.risk_button = QPushButton("Risk tier…")
+        self.risk_button.setToolTip(
+            "See the suggested risk tier and its reasons; confirm or change it"
+        )
+        self.risk_button.clicked.connect(self.risk_tier_requested)
+        risk = QVBoxLayout()
+        risk.setSpacing(4)
+        risk.addWidget(self.risk_button, 0, Qt.AlignmentFlag.AlignRight)
+        risk.addWidget(self.risk_hint)
         row = QHBoxLayout()
         row.setSpacing(14)
         row.addWidget(self.start_button, 0, Qt.AlignmentFlag.AlignTop)
         row.addLayout(self.due_layout)
         row.addStretch(1)
+        row.addLayout(risk)
         return row
 
     def _safety_banner(self) -> QFrame:
@@ -356,8 +371,23 @@ class AssessmentsPanel(QWidget):
             svc.suggested_needs(vault, patient_id),
             svc.suggested_needs(vault, patient_id, status="accepted"),
         )
+        self._fill_risk(vault, patient_id)
         self.start_button.setEnabled(True)
+        self.risk_button.setEnabled(True)
         self._update_tab_order()
+
+    def _fill_risk(self, vault: Vault, patient_id: uuid.UUID) -> None:
+        """'Suggested: very high (now high)' when the suggestion differs from the chart."""
+        suggestion = suggested_risk_tier(vault, patient_id)
+        current = get_patient(vault, patient_id).risk_tier
+        if suggestion.tier == current:
+            self.risk_hint.setText("")
+        else:
+            self.risk_hint.setText(
+                f"Suggested: {code_label(RISK_TIERS, suggestion.tier).lower()} "
+                f"(now {code_label(RISK_TIERS, current).lower()})"
+            )
+        self.risk_hint.setVisible(bool(self.risk_hint.text()))
 
     def clear(self) -> None:
         """Drop every piece of patient information from every widget and model."""
@@ -375,6 +405,9 @@ class AssessmentsPanel(QWidget):
         ):
             clear_layout(layout)
         self.safety_banner.setVisible(False)
+        self.risk_hint.setText("")
+        self.risk_hint.setVisible(False)
+        self.risk_button.setEnabled(False)
         self.unfinished_box.setVisible(False)
         self.no_needs_hint.setVisible(False)
         self.accepted_toggle.setText("")
@@ -622,7 +655,7 @@ class AssessmentsPanel(QWidget):
 
     def _update_tab_order(self) -> None:
         """Tab goes top to bottom, then the needs column: the order the eye reads."""
-        chain: list[QWidget] = [self.start_button]
+        chain: list[QWidget] = [self.start_button, self.risk_button]
         chain += self.safety_banner.findChildren(QPushButton)
         chain += self.unfinished_box.findChildren(QPushButton)
         chain += [self.history.filter, self.history.open_button, self.history.table]

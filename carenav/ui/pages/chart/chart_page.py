@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -31,12 +32,18 @@ from carenav.services.assessments import instrument_of_form, safety_notices
 from carenav.services.catalogue import Catalogue, load_catalogue
 from carenav.services.chart import Chart, load_chart
 from carenav.services.drafts import discard_draft, drafts_for, merge_into_draft
-from carenav.services.patients import PATIENT_FIELDS, remove_patient, update_patient
+from carenav.services.patients import (
+    PATIENT_FIELDS,
+    get_patient,
+    remove_patient,
+    update_patient,
+)
 from carenav.store.vault import Vault
 from carenav.ui.clipboard import SecureClipboard
 from carenav.ui.item_models.assessments import short_name
 from carenav.ui.pages.assessment.launcher import AssessmentLauncher
 from carenav.ui.pages.assessment.panel import AssessmentsPanel
+from carenav.ui.pages.assessment.risk_tier import RiskTierDialog
 from carenav.ui.pages.chart.banner import ChartBanner
 from carenav.ui.pages.chart.dialogs import ask_save_discard_cancel, confirm_removal
 from carenav.ui.pages.chart.draft_banner import (
@@ -133,6 +140,7 @@ class ChartPage(QWidget):
         self.tabs.setDocumentMode(False)
         self._build_tabs()
         self.tabs.currentChanged.connect(self._on_tab_changed)
+        self.assessments.risk_tier_requested.connect(self.review_risk_tier)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 10, 14, 10)
@@ -267,6 +275,21 @@ class ChartPage(QWidget):
         # on the Assessments tab the same alert is shown with a way to open the form
         if self.tabs.currentIndex() == ASSESSMENTS_TAB:
             self.banner.safety_label.setVisible(False)
+
+    def review_risk_tier(self) -> bool:
+        """The suggested tier with its reasons; True when the care manager recorded a tier."""
+        if self.vault is None or self.patient is None:
+            return False
+        dialog = RiskTierDialog(self.vault, self.patient.id, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        self.patient = get_patient(self.vault, self.patient.id)
+        if not self.form.is_dirty():  # never overwrite details being typed
+            self.form.load(patient_values(self.patient))
+        self.banner.show_patient(self.patient)
+        self.assessments.refresh()
+        self.patient_changed.emit(self.patient.id)
+        return True
 
     def _on_tab_changed(self, _index: int) -> None:
         self.show_safety()
