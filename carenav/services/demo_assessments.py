@@ -45,13 +45,13 @@ from carenav.instruments import (
     Item,
     ScoreResult,
     available_instruments,
-    enabled_items,
     rescreen_due,
     score,
 )
 from carenav.models import Draft, Observation, QuestionnaireResponse, Record, SuggestedNeed
 from carenav.services.assessments import (
     STARTED_KEY,
+    _stored_answers,
     draft_form_name,
     encode_answers,
     flags_as_data,
@@ -93,23 +93,13 @@ class Scorer:
         found = self._memo.get(key)
         if found is None:
             result = score(instrument, answers)
-            found = Scored(result, stored_answers(instrument, answers), flags_as_data(result))
+            found = Scored(result, _stored_answers(instrument, answers), flags_as_data(result))
             self._memo[key] = found
         return found
 
 
 def _hashable(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
-
-
-def stored_answers(instrument: Instrument, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """The answers of enabled items only, in item order (as ``complete`` keeps them)."""
-    shown = {item.link_id for item in enabled_items(instrument, answers)}
-    return {
-        item.link_id: answers[item.link_id]
-        for item in instrument.items
-        if item.link_id in shown and answers.get(item.link_id) not in (None, "", [])
-    }
 
 
 def _record(row_id: uuid.UUID, at: datetime) -> Row:
@@ -775,10 +765,8 @@ class History:
 
     def _ahc(self, day: date) -> None:
         s, dice = self.social, self.dice
-        s.food = (s.food and not dice.chance(0.4)) or (not s.food and dice.chance(0.04))
-        s.transport = (s.transport and not dice.chance(0.4)) or (
-            not s.transport and dice.chance(0.04)
-        )
+        s.food = _changed(dice, s.food, resolves=0.4, arises=0.04)
+        s.transport = _changed(dice, s.transport, resolves=0.4, arises=0.04)
         s.utilities = s.utilities and not dice.chance(0.5)
         if s.housing != "steady" and not self.p.homeless and dice.chance(0.4):
             s.housing = "steady"
@@ -1032,6 +1020,11 @@ class History:
                 [("never", 0.8), ("rarely", 0.15), ("sometimes", 0.05)]
             ),
         }
+
+
+def _changed(dice: Dice, need: bool, *, resolves: float, arises: float) -> bool:
+    """A need since the last screening: a referral may have helped, or a new one arisen."""
+    return not dice.chance(resolves) if need else dice.chance(arises)
 
 
 def _coverage(payer_kind: str) -> list[str]:
