@@ -2,21 +2,22 @@
 
 Most patients have a comprehensive assessment at intake (when the ``comprehensive``
 instrument is installed) together with the screeners of that first visit; then, over
-the one to three years they are enrolled:
+the last two years of their enrolment (so a history spans one to three years or so):
 
-- depression screening: PHQ-9 every two to four months for patients with a mood or
-  anxiety disorder or a substance use or serious mental illness programme, following
-  a trajectory (improving with treatment, worsening, steady, in remission); PHQ-2
+- depression screening: PHQ-9 every three to five months for patients with an active
+  mood or anxiety disorder, or in a behavioural-health or substance use programme,
+  following a trajectory (improving with treatment, worsening, steady, low); PHQ-2
   about once a year for everyone else, followed by a PHQ-9 the same day when positive.
   A few PHQ-9s have item 9 above 0 once (sometimes the newest one, so the chart shows
   a safety notice);
 - GAD-7 alongside for most patients with anxiety;
-- AHC-HRSN social needs at intake, yearly for Medicaid, dual-eligible and homeless
-  patients; needs come and go (a referral helped, or a new problem);
-- Katz ADL and Lawton IADL yearly for frail elders, slowly declining (faster with
-  dementia); STEADI yearly from 65;
-- LACE after a discharge: recently for patients in transitional care, and an earlier
-  admission for some with heart failure or COPD;
+- AHC-HRSN social needs at intake, yearly for Medicaid, dual-eligible, homeless and
+  younger patients; needs come and go (a referral helped, or a new problem);
+- Katz ADL yearly and Lawton IADL every other year for frail elders, slowly declining
+  (faster with dementia or Parkinson's); STEADI from 65, yearly when frail or at risk
+  and every other year otherwise;
+- LACE after a discharge: on the day of the transitional care call for patients in
+  TCM, and an earlier admission for some with heart failure, COPD or CKD 4;
 - a few forms corrected after signing (an amendment, with a reason) and a few left
   unfinished (answers kept as a draft, as ``save_answers`` keeps them).
 
@@ -24,10 +25,15 @@ Every form is scored by the real engine (:func:`carenav.instruments.score`). The
 are those :func:`carenav.services.assessments.complete` writes (same scoring, same
 flags, same suggested needs, superseded originals) but built in memory with ids and
 times from the demo's seeded stream, so the whole caseload is still one bulk insert
-in one transaction. ``tests/unit/test_demo.py`` checks that both paths give the same
+in one transaction (``complete`` per form would be one audited transaction each, and
+not all-or-nothing). ``tests/unit/test_demo.py`` checks that both paths give the same
 rows. Each patient's history has its own random stream (seed and patient id), so the
 people of a caseload are the same with or without it, and the same on another day,
 only shifted in time.
+
+Cost: about 8 to 9 forms, 7 scores and 5 suggested needs per patient, which triples
+the vault's size (10,000 patients: 58 MB without histories, 189 MB with) and the time
+to fill it; ``fill_demo_caseload(..., assessments=False)`` leaves them out.
 """
 
 from __future__ import annotations
