@@ -13,8 +13,10 @@ offsets from it). The random stream never depends on ``as_of``, so a caseload
 made on another day holds the same people, only shifted in time.
 
 Patients go through the same validation as a form (``new_patient``), so search
-text and field rules are exactly those of real records. Chart records are
-bulk-inserted in one transaction: 10,000 patients take a few seconds.
+text and field rules are exactly those of real records. Each patient also gets an
+assessment history (carenav.services.demo_assessments). Chart records and forms
+are bulk-inserted in one transaction: 400 patients take about 3 seconds, 10,000
+about 75 (25 without the histories).
 """
 
 from __future__ import annotations
