@@ -88,6 +88,7 @@ from datetime import date, datetime
 
 from sqlmodel import col, select
 
+from carenav.dates import day_text
 from carenav.errors import InvalidInput
 from carenav.models import Condition, Observation, RelatedPerson, RiskAssessment, utcnow
 from carenav.models.codes import RISK_TIERS
@@ -148,14 +149,6 @@ UNCODED = "problem without a code"
 NOT_BEHAVIOURAL = (*(f"F0{n}" for n in range(10)), "F17")
 
 INSTRUMENT_NAMES = {"phq9": "PHQ-9", "gad7": "GAD-7", "lace": "LACE", "katz-adl": "Katz ADL"}
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def day_text(day: date) -> str:
-    """'3 Mar 2026': the chart's unambiguous date style (no Qt here)."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
 # -- facts -----------------------------------------------------------------------------
 
 

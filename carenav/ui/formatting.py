@@ -10,16 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+from carenav.dates import MONTHS, day_text
+
+__all__ = ["MONTHS", "age_text", "code_label", "format_date", "format_datetime", "yes_no"]
 
 
 def format_date(value: date | None) -> str:
     """'3 Mar 1948'; an empty string when there is no date."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.date()
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    return "" if value is None else day_text(value)
 
 
 def format_datetime(value: datetime | None) -> str:

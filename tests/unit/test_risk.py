@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import select
 
+from carenav.dates import day_text
 from carenav.errors import InvalidInput, RecordNotFound
 from carenav.instruments import Instrument, get_instrument
 from carenav.models import AuditEvent, Condition, RiskAssessment
@@ -82,7 +83,7 @@ def test_the_reason_names_the_conditions_and_the_uncoded_problems() -> None:
 def test_lace_bands_add_points_within_90_days(value: int, points: int, level: str) -> None:
     suggestion = suggest_risk_tier(replace(NONE, lace=score(value, days_ago=60)))
     assert suggestion.points == points
-    text = f"LACE {value} on {risk.day_text(ago(60))}: {level} readmission risk"
+    text = f"LACE {value} on {day_text(ago(60))}: {level} readmission risk"
     assert text in suggestion.reasons + suggestion.also_checked
 
 
@@ -92,7 +93,7 @@ def test_lace_counts_for_90_days(days: int, counted: bool) -> None:
     assert suggestion.points == (2 if counted else 0)
     if not counted:
         assert (
-            f"LACE 12 on {risk.day_text(ago(91))} is older than 90 days and does not count"
+            f"LACE 12 on {day_text(ago(91))} is older than 90 days and does not count"
         ) in suggestion.also_checked
 
 
@@ -122,7 +123,7 @@ def test_transitional_care_is_a_recent_discharge_even_without_lace() -> None:
 def test_adl_dependence_from_two_activities(total: int, points: int, words: str) -> None:
     suggestion = suggest_risk_tier(replace(NONE, katz_adl=score(total, days_ago=20)))
     assert suggestion.points == points
-    text = f"Katz ADL {total} on {risk.day_text(ago(20))}: {words}"
+    text = f"Katz ADL {total} on {day_text(ago(20))}: {words}"
     assert text in (suggestion.reasons if points else suggestion.also_checked)
 
 
@@ -131,9 +132,8 @@ def test_function_scores_count_for_12_months(days: int, points: int) -> None:
     suggestion = suggest_risk_tier(replace(NONE, katz_adl=score(3, days_ago=days)))
     assert suggestion.points == points
     if not points:
-        assert (
-            f"Katz ADL 3 on {risk.day_text(ago(366))} is older than 12 months and does not count"
-            in (suggestion.also_checked)
+        assert f"Katz ADL 3 on {day_text(ago(366))} is older than 12 months and does not count" in (
+            suggestion.also_checked
         )
 
 
@@ -163,7 +163,7 @@ def test_phq9_or_gad7_of_10_is_a_behavioural_health_need(
     suggestion = suggest_risk_tier(facts)
     assert suggestion.points == points
     name = {"phq9": "PHQ-9", "gad7": "GAD-7"}[field]
-    text = f"{name} {value} ({band}) on {risk.day_text(ago(3))}"
+    text = f"{name} {value} ({band}) on {day_text(ago(3))}"
     if points:
         assert suggestion.reasons == (f"Behavioural-health need: {text}",)
     else:
@@ -188,7 +188,7 @@ def test_several_behavioural_triggers_still_add_one_point() -> None:
 def test_a_stale_phq9_does_not_count() -> None:
     suggestion = suggest_risk_tier(replace(NONE, phq9=score(18, days_ago=400)))
     assert suggestion.points == 0
-    assert f"PHQ-9 18 on {risk.day_text(ago(400))} is older than 12 months and does not count" in (
+    assert f"PHQ-9 18 on {day_text(ago(400))} is older than 12 months and does not count" in (
         suggestion.also_checked
     )
 
@@ -201,7 +201,7 @@ def test_an_urgent_flag_makes_the_tier_at_least_high() -> None:
         r.startswith("Behavioural-health need: urgent flag on PHQ-9") for r in (suggestion.reasons)
     )
     assert (
-        f"Urgent flag (PHQ-9, {risk.day_text(ago(2))}): PHQ-9 item 9 above 0: thoughts of "
+        f"Urgent flag (PHQ-9, {day_text(ago(2))}): PHQ-9 item 9 above 0: thoughts of "
         "self-harm; the tier is at least High"
     ) in suggestion.reasons
     many_points = replace(
@@ -227,7 +227,7 @@ def test_a_typical_readmitted_patient_living_alone_is_very_high() -> None:
     )
     suggestion = suggest_risk_tier(facts)
     assert (suggestion.points, suggestion.tier) == (6, "very_high")
-    day = risk.day_text(ago(7))
+    day = day_text(ago(7))
     assert suggestion.reasons == (
         "4 chronic conditions on the problem list "
         "(heart failure, diabetes, COPD, chronic kidney disease)",
