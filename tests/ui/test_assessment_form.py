@@ -626,8 +626,9 @@ def test_the_comprehensive_assessment_builds_with_sections_and_screeners(
 def test_answering_does_not_use_up_pythons_true(
     qtbot: Any, vault: Vault, patient: uuid.UUID
 ) -> None:
-    """PySide6 6.12.0's Signal.emit drops a reference to True on every call; the form
-    gives it back, or a long visit would end with Python aborting (bool_dealloc)."""
+    """PySide6 6.12.0's Signal.emit drops a reference to True on every call, so a long
+    visit would end with Python aborting (bool_dealloc); the project pins a version
+    without the bug (see tests/ui/test_qt_bindings.py)."""
     form = make_form(qtbot, vault, patient)
     choose(form, "q1", 1)
     gc.collect()

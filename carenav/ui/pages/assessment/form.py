@@ -74,7 +74,6 @@ from carenav.ui.pages.assessment.questions import (
     QuestionBlock,
     ReadOnlyBlock,
     context_lines,
-    emit,
     plain_label,
     quiet_button,
 )
@@ -397,7 +396,7 @@ class AssessmentForm(QWidget):
         return block
 
     def _screener_requested(self, ident: str) -> None:
-        emit(self.screener_requested, ident)
+        self.screener_requested.emit(ident)
 
     def _screener_title(self, ident: str) -> str:
         if self._catalogue is None:
@@ -625,7 +624,7 @@ class AssessmentForm(QWidget):
             return False
         self._saved = None
         self._show_signed(HistoryEntry(done.response, done.observation), result=done.result)
-        emit(self.completed, done.response.id)
+        self.completed.emit(done.response.id)
         return True
 
     def _refused(self, exc: IncompleteAnswers | InvalidAnswer) -> None:
@@ -681,7 +680,7 @@ class AssessmentForm(QWidget):
         self._note("")
         self.complete_button.setVisible(False)
         self.correct_button.setVisible(response.superseded_at is None)
-        emit(self.state_changed)
+        self.state_changed.emit()
 
     def _signed_lines(self, entry: HistoryEntry) -> list[str]:
         response = entry.response
@@ -767,7 +766,7 @@ class AssessmentForm(QWidget):
         self.complete_button.setVisible(True)
         self.correct_button.setVisible(False)
         self._show_notice([])
-        emit(self.state_changed)
+        self.state_changed.emit()
 
     # -- focus, sections and scrolling -------------------------------------------------------
 

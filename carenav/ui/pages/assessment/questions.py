@@ -18,14 +18,12 @@ choice) and ``changed(False)`` while text is being typed (kept after a short pau
 
 from __future__ import annotations
 
-import ctypes
 import re
-import sys
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal, SignalInstance
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -60,32 +58,6 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 DATE_PROBLEM = "Enter the date as YYYY-MM-DD, for example 2025-03-14."
 NOT_ANSWERED = "Not answered"
 NONE_RECORDED = "None recorded"
-
-
-class _Probe(QObject):
-    ping = Signal()
-
-
-def _emit_drops_its_result() -> bool:
-    """True when SignalInstance.emit returns a reference it does not own (PySide6 6.12.0).
-
-    Each such call takes one reference from ``True`` until Python aborts with
-    "bool_dealloc: deallocating True or False" (a long session, or a test run).
-    """
-    probe = _Probe()
-    before = sys.getrefcount(True)
-    probe.ping.emit()
-    return sys.getrefcount(True) < before
-
-
-EMIT_DROPS_RESULT = _emit_drops_its_result()
-
-
-def emit(signal: SignalInstance, *args: Any) -> None:
-    """Emit a signal defined in Python, giving back the reference PySide6 6.12.0 takes."""
-    result = signal.emit(*args)  # type: ignore[func-returns-value]  # returns a bool at run time
-    if EMIT_DROPS_RESULT:
-        ctypes.pythonapi.Py_IncRef(ctypes.py_object(result))
 
 
 def plain_label(text: str, name: str = "", *, wrap: bool = True) -> QLabel:
@@ -259,7 +231,7 @@ class OptionsAnswer(Answer):
         if now != self._last:
             self._last = now
             self._fix_tab_stop(keep_focus=True)
-            emit(self.changed, True)
+            self.changed.emit(True)
 
     def _uncheck_all(self) -> None:
         self.group.setExclusive(False)
@@ -305,10 +277,10 @@ class _LineAnswer(Answer):
         self.edit.editingFinished.connect(self._finished)
 
     def _edited(self, _text: str) -> None:
-        emit(self.changed, False)
+        self.changed.emit(False)
 
     def _finished(self) -> None:
-        emit(self.committed)
+        self.committed.emit()
 
     def text(self) -> str:
         return self.edit.text().strip()
@@ -412,7 +384,7 @@ class _PlainText(QPlainTextEdit):
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)
-        emit(self.left)
+        self.left.emit()
 
 
 class LongTextAnswer(Answer):
@@ -461,10 +433,10 @@ class LongTextAnswer(Answer):
             finally:
                 self._loading = False
         self._show_count()
-        emit(self.changed, False)
+        self.changed.emit(False)
 
     def _finished(self) -> None:
-        emit(self.committed)
+        self.committed.emit()
 
     def _show_count(self) -> None:
         if self.max_length is None:
@@ -623,7 +595,7 @@ class DisplayBlock(QFrame):
         return None
 
     def _start_screener(self) -> None:
-        emit(self.screener_requested, self.item.screener)
+        self.screener_requested.emit(self.item.screener)
 
 
 class ReadOnlyBlock(QFrame):
