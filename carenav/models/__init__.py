@@ -9,6 +9,18 @@ from carenav.models.assessment import (
 )
 from carenav.models.audit import AuditEvent, Draft
 from carenav.models.base import Record, utcnow
+from carenav.models.careplan import (
+    CARE_PLAN_RECORD_TYPES,
+    AdvocacyRecord,
+    CarePlan,
+    CarePlanVersion,
+    EducationRecord,
+    GoalProgress,
+    PlanAgreement,
+    PlanGoal,
+    PlanIntervention,
+    PlanNeed,
+)
 from carenav.models.patient import (
     CHART_RECORD_TYPES,
     AllergyIntolerance,
@@ -22,16 +34,26 @@ from carenav.models.patient import (
 
 __all__ = [
     "ASSESSMENT_RECORD_TYPES",
+    "CARE_PLAN_RECORD_TYPES",
     "CHART_RECORD_TYPES",
+    "AdvocacyRecord",
     "AllergyIntolerance",
     "AuditEvent",
+    "CarePlan",
+    "CarePlanVersion",
     "CareTeamMember",
     "CaseNote",
     "Condition",
     "Draft",
+    "EducationRecord",
+    "GoalProgress",
     "MedicationStatement",
     "Observation",
     "Patient",
+    "PlanAgreement",
+    "PlanGoal",
+    "PlanIntervention",
+    "PlanNeed",
     "QuestionnaireResponse",
     "Record",
     "RelatedPerson",
