@@ -118,3 +118,97 @@ NOTE_KINDS: dict[str, str] = {
     "coordination": "Care coordination",
     "general": "General note",
 }
+
+# -- care plans (FHIR CarePlan, Goal, CarePlan.activity) ----------------------------------
+
+PLAN_STATUSES: dict[str, str] = {
+    "draft": "Draft",
+    "active": "Active",
+    "completed": "Completed",
+}
+
+# a published version is "active" while it is the newest and "revised" once replaced
+VERSION_STATUSES: dict[str, str] = {"active": "Active", "revised": "Revised"}
+
+NEED_SOURCES: dict[str, str] = {
+    "condition": "Problem list",
+    "finding": "Assessment finding",
+    "social": "Social need",
+    "care-manager": "Care manager",
+}
+
+# FHIR goal-lifecycle / goal-achievement, as a care manager says them
+GOAL_STATUSES: dict[str, str] = {
+    "proposed": "Proposed",
+    "in-progress": "In progress",
+    "achieved": "Achieved",
+    "not-achieved": "Not achieved",
+    "cancelled": "Cancelled",
+}
+
+GOAL_PRIORITIES: dict[str, str] = {"high": "High", "medium": "Medium", "low": "Low"}
+
+INTERVENTION_CATEGORIES: dict[str, str] = {
+    "education": "Education",
+    "symptom-management": "Symptom management",
+    "medication": "Medication management",
+    "monitoring": "Monitoring",
+    "community-service": "Community or social service",
+    "coordination": "Coordination with providers and agencies",
+    "referral": "Referral",
+    "self-management": "Self-management",
+    "other": "Other",
+}
+
+RESPONSIBLE: dict[str, str] = {
+    "patient": "Patient",
+    "caregiver": "Caregiver or family",
+    "care-manager": "Care manager",
+    "provider": "Provider",
+    "agency": "Agency",
+}
+
+# FHIR care-plan-activity-status
+INTERVENTION_STATUSES: dict[str, str] = {
+    "not-started": "Not started",
+    "scheduled": "Scheduled",
+    "in-progress": "In progress",
+    "on-hold": "On hold",
+    "completed": "Completed",
+    "cancelled": "Cancelled",
+}
+
+EDUCATION_METHODS: dict[str, str] = {
+    "teach-back": "Teach-back",
+    "demonstration": "Demonstration",
+    "handout": "Handout",
+    "discussion": "Discussion",
+}
+
+UNDERSTANDING: dict[str, str] = {"good": "Good", "needs-review": "Needs review"}
+
+ADVOCACY_STATUSES: dict[str, str] = {
+    "open": "Open",
+    "appealed": "Appeal sent",
+    "approved": "Approved on appeal",
+    "alternative": "Alternative in place",
+    "closed": "Closed",
+}
+
+AGREEMENT_METHODS: dict[str, str] = {
+    "paper": "Signed on paper",
+    "verbal": "Agreed verbally",
+    "screen": "Signed on screen",
+}
+
+AGREEMENT_RELATIONSHIPS: dict[str, str] = {
+    "patient": "Patient",
+    "caregiver": "Caregiver",
+    "representative": "Legal representative",
+}
+
+COPY_METHODS: dict[str, str] = {
+    "printed": "Printed copy given",
+    "mailed": "Mailed",
+    "electronic": "Sent electronically",
+}
