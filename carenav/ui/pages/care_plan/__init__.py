@@ -1,0 +1,1 @@
+"""The care plan: the plan editor, its versions and agreements, and the chart summary."""
