@@ -362,7 +362,7 @@ class _Parser:
             if not isinstance(code, str) or not ICD10_PREFIX.fullmatch(code):
                 raise self.fail(
                     f"{what}: ICD-10 code {code!r} is not a code or the start of one "
-                    "(a letter, two characters, then optionally more: I50, I50.2, E11)"
+                    "(at least the 3-character category, such as I50, E11 or I50.2)"
                 )
             if any(icd10_key(c) == icd10_key(code) for c in codes):
                 raise self.fail(f"{what}: ICD-10 code {code!r} is listed twice")
