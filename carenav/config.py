@@ -52,6 +52,7 @@ class Settings:
     backup_folder: str = ""  # where automatic backups go (e.g. a USB drive); "" = off
     backup_keep_days: int = BACKUP_KEEP_DEFAULT_DAYS
     instruments_folder: str = ""  # the agency's extra instrument files (*.json); "" = none
+    templates_folder: str = ""  # the agency's extra care-plan templates (*.json); "" = none
 
     @classmethod
     def load(cls) -> Settings:
@@ -66,6 +67,7 @@ class Settings:
                 backup_folder=str(data.get("backup_folder", "")),
                 backup_keep_days=max(int(data.get("backup_keep_days", 7)), 1),
                 instruments_folder=str(data.get("instruments_folder", "")),
+                templates_folder=str(data.get("templates_folder", "")),
             )
         except (OSError, ValueError, AttributeError, TypeError):
             return cls()

@@ -1,19 +1,30 @@
-"""The instruments this installation offers: the bundled ones plus the agency's folder.
+"""What this installation offers: instruments and care-plan templates, bundled plus the
+agency's folders.
 
-The agency folder is named in File > Settings. A broken file there must never
-take the published screeners away from a care manager in a patient's home, so
-when the agency folder cannot be used the bundled instruments are still
-offered, and ``problem`` says what to correct. The catalogue is read again only
+The agency folders are named in File > Settings. A broken file there must never
+take the published screeners or the bundled templates away from a care manager in
+a patient's home, so when an agency folder cannot be used the bundled ones are
+still offered, and ``problem`` says what to correct. A catalogue is read again only
 when a definition file changes (names and modification times are compared).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from carenav.errors import CareNavError
 from carenav.instruments import Instrument, InvalidInstrument, available_instruments
 from carenav.instruments.registry import BUNDLED, UnknownInstrument
+from carenav.plan_templates import (
+    InvalidTemplate,
+    Template,
+    UnknownTemplate,
+    available_templates,
+)
+from carenav.plan_templates.registry import BUNDLED as BUNDLED_TEMPLATES
 
 FIRST = "comprehensive"  # offered first: the assessment every patient starts with
 
@@ -49,42 +60,88 @@ class Catalogue:
         return [i for i in self.instruments if i.path and i.path.parent != BUNDLED]
 
 
-def _stamp(folder: Path | None) -> tuple[tuple[str, int], ...]:
+def _stamp(bundled: Path, folder: Path | None) -> tuple[tuple[str, int], ...]:
     stamps: list[tuple[str, int]] = []
-    for place in (BUNDLED, folder):
+    for place in (bundled, folder):
         if place is None or not place.is_dir():
             continue
         stamps += [(str(p), p.stat().st_mtime_ns) for p in sorted(place.glob("*.json"))]
     return tuple(stamps)
 
 
-_cache: dict[str, tuple[tuple[tuple[str, int], ...], Catalogue]] = {}
+_cache: dict[tuple[str, str], tuple[tuple[tuple[str, int], ...], Any]] = {}
+
+
+def _load_with_fallback(
+    folder: Path | None,
+    load: Callable[[Path | None], list[Any]],
+    broken: type[CareNavError],
+    noun: str,
+) -> tuple[list[Any], str]:
+    """The bundled and agency definitions, or the bundled ones and why the agency's are not used."""
+    try:
+        return load(folder), ""
+    except broken as exc:
+        if folder is None:
+            raise  # a bundled file is broken: that is a defect, not a setting
+        return load(None), (
+            f"The agency's {noun} folder is not used: {exc} "
+            f"The standard {noun}s are still available."
+        )
 
 
 def load_catalogue(agency_folder: str | Path | None = None) -> Catalogue:
     """Bundled and agency instruments; never fails because of the agency folder."""
     folder = Path(agency_folder).expanduser() if agency_folder else None
-    key = str(folder or "")
-    stamp = _stamp(folder)
+    key = ("instruments", str(folder or ""))
+    stamp = _stamp(BUNDLED, folder)
     cached = _cache.get(key)
     if cached is not None and cached[0] == stamp:
-        return cached[1]
-    problem = ""
-    try:
-        instruments = available_instruments(folder)
-    except InvalidInstrument as exc:
-        if folder is None:
-            raise  # a bundled file is broken: that is a defect, not a setting
-        instruments = available_instruments(None)
-        problem = (
-            f"The agency's instruments folder is not used: {exc} "
-            "The standard instruments are still available."
-        )
+        found: Catalogue = cached[1]
+        return found
+    instruments, problem = _load_with_fallback(
+        folder, available_instruments, InvalidInstrument, "instrument"
+    )
     catalogue = Catalogue(
         instruments=tuple(instruments),
         agency_folder=None if problem else folder,
         problem=problem,
         _by_id={i.id: i for i in instruments},
     )
+    _cache[key] = (stamp, catalogue)
+    return catalogue
+
+
+@dataclass(frozen=True)
+class TemplateCatalogue:
+    templates: tuple[Template, ...]
+    agency_folder: Path | None = None
+    problem: str = ""
+
+    def get(self, ident: str) -> Template:
+        found = next((t for t in self.templates if t.id == ident), None)
+        if found is None:
+            raise UnknownTemplate(ident, [t.id for t in self.templates])
+        return found
+
+    def from_agency(self) -> list[Template]:
+        if self.agency_folder is None:
+            return []
+        return [t for t in self.templates if t.path and t.path.parent != BUNDLED_TEMPLATES]
+
+
+def load_template_catalogue(agency_folder: str | Path | None = None) -> TemplateCatalogue:
+    """Bundled and agency care-plan templates; never fails because of the agency folder."""
+    folder = Path(agency_folder).expanduser() if agency_folder else None
+    key = ("templates", str(folder or ""))
+    stamp = _stamp(BUNDLED_TEMPLATES, folder)
+    cached = _cache.get(key)
+    if cached is not None and cached[0] == stamp:
+        found: TemplateCatalogue = cached[1]
+        return found
+    templates, problem = _load_with_fallback(
+        folder, available_templates, InvalidTemplate, "care-plan template",
+    )  # fmt: skip
+    catalogue = TemplateCatalogue(tuple(templates), None if problem else folder, problem)
     _cache[key] = (stamp, catalogue)
     return catalogue

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from carenav.config import Settings
-from carenav.ui.pages.preferences import NO_FOLDER, PreferencesDialog
+from carenav.ui.pages.preferences import NO_FOLDER, NO_TEMPLATE_FOLDER, PreferencesDialog
 
 
 def _definition() -> dict[str, Any]:
@@ -39,3 +39,19 @@ def test_the_folder_status_names_the_agency_forms_or_the_problem(
     assert dialog.folder_status.objectName() == "errorText"
     dialog._save()
     assert Settings.load().instruments_folder == str(folder)
+
+
+def test_the_templates_folder_is_checked_and_saved(qtbot: Any, tmp_path: Path) -> None:
+    dialog = PreferencesDialog(Settings())
+    qtbot.addWidget(dialog)
+    assert dialog.templates.status.text() == NO_TEMPLATE_FOLDER
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    dialog.templates.edit.setText(str(folder))
+    assert "no template files" in dialog.templates.status.text()
+    (folder / "bad.json").write_text("[]")
+    dialog.templates.edit.setText(str(folder) + " ")
+    assert "bad.json" in dialog.templates.status.text()
+    assert dialog.templates.status.objectName() == "errorText"
+    dialog._save()
+    assert Settings.load().templates_folder == str(folder)

@@ -17,7 +17,7 @@ import pytest
 from carenav.config import Settings
 from carenav.instruments import InvalidInstrument, UnknownInstrument
 from carenav.services import assessments
-from carenav.services.catalogue import load_catalogue
+from carenav.services.catalogue import load_catalogue, load_template_catalogue
 from carenav.services.patients import create_patient
 from carenav.store.vault import Vault
 
@@ -138,3 +138,59 @@ def test_a_broken_bundled_definition_is_a_defect_not_a_setting(
     monkeypatch.setattr(module, "_cache", {})
     with pytest.raises(InvalidInstrument):
         module.load_catalogue(None)
+
+
+def _agency_template() -> dict[str, Any]:
+    return {
+        "id": "agency-hoarding",
+        "title": "Clutter and hoarding (agency)",
+        "version": "1",
+        "summary": "Synthetic agency template for this test.",
+        "appliesTo": {"icd10": ["F42.3"], "findings": []},
+        "sources": [{"id": "agency", "citation": "Synthetic agency guidance for this test"}],
+        "needs": [
+            {
+                "id": "paths",
+                "text": "Clear paths through the home",
+                "domain": "safety",
+                "source": "agency",
+                "goals": [
+                    {
+                        "id": "clear",
+                        "text": "Walk from bed to bathroom without moving things",
+                        "patientFacing": "I keep a clear path to the bathroom.",
+                        "measure": "Clear path",
+                        "targetValue": "yes",
+                        "targetDays": 30,
+                        "priority": "high",
+                    }
+                ],
+                "interventions": [
+                    {
+                        "id": "sort",
+                        "what": "Sort one box a week with a helper",
+                        "category": "self-management",
+                        "responsible": "patient",
+                        "frequency": "weekly",
+                        "dueDays": None,
+                    }
+                ],
+            }
+        ],
+    }
+
+
+def test_an_agency_template_is_offered_and_a_broken_one_keeps_the_bundled(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "templates"
+    _write(folder, "hoarding.json", _agency_template())
+    catalogue = load_template_catalogue(folder)
+    assert catalogue.problem == ""
+    assert [t.id for t in catalogue.from_agency()] == ["agency-hoarding"]
+    assert catalogue.get("heart-failure").title
+    _write(folder, "broken.json", "{")
+    broken = load_template_catalogue(folder)
+    assert "broken.json" in broken.problem
+    assert "standard care-plan templates are still available" in broken.problem
+    assert broken.get("heart-failure").title and broken.from_agency() == []

@@ -1,7 +1,9 @@
 """File > Settings: the automatic lock delay (HIPAA automatic logoff) and the agency's
-instruments folder."""
+folders of instruments and care-plan templates."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -19,23 +21,78 @@ from PySide6.QtWidgets import (
 )
 
 from carenav.config import IDLE_LOCK_MAX_MINUTES, Settings
-from carenav.services.catalogue import load_catalogue
+from carenav.services.catalogue import load_catalogue, load_template_catalogue
 from carenav.ui.widgets.layout import paragraph
 
 NO_FOLDER = "No agency folder: the standard instruments only."
+NO_TEMPLATE_FOLDER = "No agency folder: the standard care-plan templates only."
 
 
 def folder_status(folder: str) -> tuple[str, bool]:
-    """What the folder gives (or why it cannot be used) and whether that is a problem."""
+    """What the instruments folder gives (or why it cannot be used); True if a problem."""
     if not folder.strip():
         return NO_FOLDER, False
     catalogue = load_catalogue(folder.strip())
     if catalogue.problem:
         return catalogue.problem, True
-    titles = [i.title for i in catalogue.from_agency()]
+    return _adds([i.title for i in catalogue.from_agency()], "instrument")
+
+
+def template_folder_status(folder: str) -> tuple[str, bool]:
+    """What the templates folder gives (or why it cannot be used); True if a problem."""
+    if not folder.strip():
+        return NO_TEMPLATE_FOLDER, False
+    catalogue = load_template_catalogue(folder.strip())
+    if catalogue.problem:
+        return catalogue.problem, True
+    return _adds([t.title for t in catalogue.from_agency()], "template")
+
+
+def _adds(titles: list[str], noun: str) -> tuple[str, bool]:
     if not titles:
-        return "The folder holds no instrument files (*.json) yet.", False
+        return f"The folder holds no {noun} files (*.json) yet.", False
     return "Adds: " + "; ".join(titles), False
+
+
+class FolderSetting(QWidget):
+    """A folder path with Choose…, and a line saying what the folder gives, checked as typed."""
+
+    def __init__(self, path: str, name: str, status: Callable[[str], tuple[str, bool]]) -> None:
+        super().__init__()
+        self._status = status
+        self.edit = QLineEdit(path)
+        self.edit.setAccessibleName(name)
+        self.edit.setPlaceholderText("none")
+        self.edit.textChanged.connect(self.refresh)
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(lambda: self._choose(name))
+        self.status = QLabel()
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setWordWrap(True)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.edit, 1)
+        row.addWidget(browse)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(row)
+        column.addWidget(self.status)
+        self.refresh()
+
+    def text(self) -> str:
+        return self.edit.text().strip()
+
+    def _choose(self, title: str) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, title, self.edit.text())
+        if chosen:
+            self.edit.setText(chosen)
+
+    def refresh(self) -> None:
+        text, problem = self._status(self.edit.text())
+        self.status.setObjectName("errorText" if problem else "fieldHint")
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
+        self.status.setText(text)
 
 
 class PreferencesDialog(QDialog):
@@ -63,28 +120,24 @@ class PreferencesDialog(QDialog):
         layout.addSpacing(8)
         layout.addWidget(
             paragraph(
-                "Your agency can add its own assessment forms: put their definition files "
-                "(*.json) in a folder and choose it here. Licensed instruments your agency "
-                "holds a licence for are added this way."
+                "Your agency can add its own assessment forms and care-plan templates: put "
+                "their files (*.json) in a folder and choose it here. Licensed instruments "
+                "your agency holds a licence for are added this way."
             )
         )
-        self.instruments_folder = QLineEdit(settings.instruments_folder)
-        self.instruments_folder.setAccessibleName("Agency instruments folder")
-        self.instruments_folder.setPlaceholderText("none")
-        self.instruments_folder.textChanged.connect(self._show_folder_status)
-        browse = QPushButton("Choose…")
-        browse.clicked.connect(self._choose_folder)
-        row = QHBoxLayout()
-        row.addWidget(self.instruments_folder, 1)
-        row.addWidget(browse)
-        form2 = QFormLayout()
-        form2.addRow("Agency instruments folder", row)
-        layout.addLayout(form2)
-        self.folder_status = QLabel()
-        self.folder_status.setTextFormat(Qt.TextFormat.PlainText)
-        self.folder_status.setWordWrap(True)
-        layout.addWidget(self.folder_status)
-        self._show_folder_status()
+        self.instruments = FolderSetting(
+            settings.instruments_folder, "Agency instruments folder", folder_status
+        )
+        self.templates = FolderSetting(
+            settings.templates_folder, "Agency care-plan templates folder", template_folder_status
+        )
+        folders = QFormLayout()
+        folders.addRow("Agency instruments folder", self.instruments)
+        folders.addRow("Agency care-plan templates", self.templates)
+        layout.addLayout(folders)
+        # kept for callers and tests that read the instruments folder directly
+        self.instruments_folder = self.instruments.edit
+        self.folder_status = self.instruments.status
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -93,22 +146,9 @@ class PreferencesDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
-    def _choose_folder(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(
-            self, "Agency instruments folder", self.instruments_folder.text()
-        )
-        if chosen:
-            self.instruments_folder.setText(chosen)
-
-    def _show_folder_status(self) -> None:
-        text, problem = folder_status(self.instruments_folder.text())
-        self.folder_status.setObjectName("errorText" if problem else "fieldHint")
-        self.folder_status.style().unpolish(self.folder_status)
-        self.folder_status.style().polish(self.folder_status)
-        self.folder_status.setText(text)
-
     def _save(self) -> None:
         self.settings.idle_lock_minutes = self.idle_minutes.value()
-        self.settings.instruments_folder = self.instruments_folder.text().strip()
+        self.settings.instruments_folder = self.instruments.text()
+        self.settings.templates_folder = self.templates.text()
         self.settings.save()
         self.accept()
