@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
         self.caseload_page = CaseloadPage()
         self.chart_page = ChartPage()
         self.chart_page.instruments_folder = self.settings.instruments_folder
+        self.chart_page.templates_folder = self.settings.templates_folder
         for page in (
             self.create_page,
             self.recovery_page,
@@ -318,6 +319,7 @@ class MainWindow(QMainWindow):
         if PreferencesDialog(self.settings, self).exec() == QDialog.DialogCode.Accepted:
             self.idle_watcher.set_timeout_minutes(self.settings.idle_lock_minutes)
             self.chart_page.instruments_folder = self.settings.instruments_folder
+            self.chart_page.templates_folder = self.settings.templates_folder
             self.status_label.setText(
                 f"CareNav now locks after {self.settings.idle_lock_minutes} idle minutes."
             )

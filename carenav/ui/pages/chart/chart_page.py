@@ -44,6 +44,7 @@ from carenav.ui.item_models.assessments import short_name
 from carenav.ui.pages.assessment.launcher import AssessmentLauncher
 from carenav.ui.pages.assessment.panel import AssessmentsPanel
 from carenav.ui.pages.assessment.risk_tier import RiskTierDialog
+from carenav.ui.pages.care_plan.panel import CarePlanPanel
 from carenav.ui.pages.chart.banner import ChartBanner
 from carenav.ui.pages.chart.dialogs import ask_save_discard_cancel, confirm_removal
 from carenav.ui.pages.chart.draft_banner import (
@@ -81,8 +82,10 @@ TAB_TITLES = (
     "Medications and allergies",
     "Notes",
     "Assessments",
+    "Care plan",
 )
 ASSESSMENTS_TAB = 6
+CARE_PLAN_TAB = 7
 
 
 def _short_title(catalogue: Catalogue, instrument_id: str) -> str:
@@ -122,6 +125,7 @@ class ChartPage(QWidget):
         self.pending_drafts: list[Draft] = []
         self.draft_error = ""  # set when save_draft() could not keep what was typed
         self.instruments_folder = ""  # the agency's instruments (File > Settings)
+        self.templates_folder = ""  # the agency's care-plan templates (File > Settings)
 
         self.banner = ChartBanner()
         self.draft_banner = DraftBanner()
@@ -133,6 +137,7 @@ class ChartPage(QWidget):
             for kind in (FAMILY, CARE_TEAM, PROBLEMS, MEDICATIONS, ALLERGIES, NOTES)
         }
         self.assessments = AssessmentsPanel()
+        self.care_plan = CarePlanPanel()
         self.assessment_launcher = AssessmentLauncher(
             self.assessments, self, self.catalogue, self.show_safety
         )
@@ -191,6 +196,7 @@ class ChartPage(QWidget):
         self.tabs.addTab(self._padded(medicines), TAB_TITLES[4])
         self.tabs.addTab(self._padded(self.sections[NOTES.title]), TAB_TITLES[5])
         self.tabs.addTab(self._padded(self.assessments), TAB_TITLES[6])
+        self.tabs.addTab(self._padded(self.care_plan), TAB_TITLES[7])
         for index in range(self.tabs.count()):
             self.tabs.setTabToolTip(index, f"{TAB_TITLES[index]} (Ctrl+{index + 1})")
 
@@ -255,6 +261,8 @@ class ChartPage(QWidget):
         self.assessments.instruments_folder = self.instruments_folder
         self.assessments.show_patient(vault, chart.patient.id)
         self.assessment_launcher.set_patient(vault, chart.patient.id)
+        self.care_plan.templates_folder = self.templates_folder
+        self.care_plan.show_patient(vault, chart.patient.id)
         self.show_safety()
         self.copy_phone_action.setEnabled(bool(self.phone_number()))
         self.tabs.setCurrentIndex(0)
@@ -300,6 +308,7 @@ class ChartPage(QWidget):
             section.clear()
         self.assessments.clear()
         self.assessment_launcher.set_patient(None, None)
+        self.care_plan.clear()
         self.form.clear()
         self.banner.clear()
         self.pending_drafts = []
@@ -397,6 +406,7 @@ class ChartPage(QWidget):
     def _dialog_keepers(self) -> list[Any]:
         keepers: list[Any] = [section.keep_draft for section in self.sections.values()]
         keepers += self.assessment_launcher.keepers()
+        keepers.append(self.care_plan.keep_as_draft)
         for dialog in open_new_patient_dialogs():
             self._close_questions(dialog)
             keepers.append(dialog.keep_as_draft)
@@ -492,10 +502,13 @@ class ChartPage(QWidget):
         return True
 
     def show_section(self, index: int) -> None:
-        """Ctrl+1..Ctrl+7: show a section and put the keyboard in it."""
+        """Ctrl+1..Ctrl+8: show a section and put the keyboard in it."""
         self.tabs.setCurrentIndex(index)
         if index == ASSESSMENTS_TAB:
             self.assessments.start_button.setFocus()
+            return
+        if index == CARE_PLAN_TAB:
+            self.care_plan.setFocus()
             return
         page = self.tabs.currentWidget()
         tables = [s.table for s in self.sections.values() if page.isAncestorOf(s.table)]
