@@ -1,0 +1,245 @@
+"""The care plan at a glance, for the top of the chart.
+
+"Care plan: version 3, active since 2 Nov 2026 · next review 1 Feb 2027" (the review
+in amber once overdue), the goals with their status and target, and the next three
+interventions that fall due (what, who, when; overdue ones marked). When a version
+has been published the summary shows that version, which is what the patient agreed
+to and holds a copy of, and says so when the draft has changes not yet published;
+before the first publication it shows the draft. Compact: a header line and two
+short columns.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from carenav.models.codes import GOAL_STATUSES, RESPONSIBLE
+from carenav.services.care_plans import current_plan, load_plan
+from carenav.services.plan_versions import snapshot_of
+from carenav.store.vault import Vault
+from carenav.ui.formatting import code_label, format_date
+
+NO_PLAN = "No care plan yet"
+MAX_GOALS = 5
+MAX_DUE = 3
+DONE = ("completed", "cancelled")
+GOAL_BADGES = {
+    "in-progress": "badgeBlue",
+    "achieved": "badgeGreen",
+    "not-achieved": "badgeAmber",
+}
+
+SUMMARY_STYLE = """
+QFrame#planSummary { background: #ffffff; border: 1px solid #d9dee5; border-radius: 10px; }
+QLabel#summaryTitle { font-size: 12pt; font-weight: 600; color: #12355b; }
+QLabel#summaryMeta { color: #334e68; }
+QLabel#summaryOverdue { color: #7a4b00; font-weight: 600; }
+QLabel#summaryHeading { font-weight: 600; color: #12355b; }
+QLabel#summaryText { color: #1f2933; }
+QLabel#summaryMuted { color: #52606d; }
+QLabel#noPlan { color: #52606d; }
+QLabel#badgeBlue, QLabel#badgeGreen, QLabel#badgeAmber, QLabel#badgeGrey {
+    border-radius: 9px; padding: 1px 8px; }
+QLabel#badgeBlue { background: #e6f0fa; color: #174c87; border: 1px solid #b6cde8; }
+QLabel#badgeGreen { background: #e3f4ea; color: #1f5c38; border: 1px solid #a7d7b8; }
+QLabel#badgeAmber { background: #fff4d6; color: #7a4b00; border: 1px solid #eec36a;
+    font-weight: 600; }
+QLabel#badgeGrey { background: #eef2f6; color: #334e68; border: 1px solid #d9dee5; }
+"""
+
+
+@dataclass(frozen=True)
+class GoalLine:
+    status: str  # the words, e.g. "In progress"
+    badge: str  # the badge's object name
+    text: str
+
+
+@dataclass(frozen=True)
+class DueLine:
+    text: str
+    overdue: bool
+
+
+@dataclass
+class Summary:
+    """What the strip shows, as plain data (built without Qt)."""
+
+    title: str
+    review: str = ""
+    review_overdue: bool = False
+    unpublished: bool = False
+    goals: list[GoalLine] = field(default_factory=list)
+    more_goals: int = 0
+    due: list[DueLine] = field(default_factory=list)
+
+
+def goal_line(goal: dict[str, Any]) -> GoalLine:
+    status = str(goal.get("status") or "proposed")
+    text = str(goal["text"])
+    target = str(goal.get("target_value") or "")
+    by = goal.get("target_date")
+    if target:
+        text += f" · target: {target}"
+    if by:
+        text += f"{'' if target else ' ·'} by {format_date(date.fromisoformat(by))}"
+    return GoalLine(code_label(GOAL_STATUSES, status), GOAL_BADGES.get(status, "badgeGrey"), text)
+
+
+def due_lines(snapshot: dict[str, Any], today: date) -> list[DueLine]:
+    """The next interventions to fall due (overdue first), at most MAX_DUE."""
+    open_items = [
+        item
+        for need in snapshot["needs"]
+        for item in need["interventions"]
+        if item.get("due_date") and item.get("status") not in DONE
+    ]
+    open_items.sort(key=lambda item: str(item["due_date"]))
+    lines = []
+    for item in open_items[:MAX_DUE]:
+        due = date.fromisoformat(item["due_date"])
+        who = item.get("responsible_name") or code_label(RESPONSIBLE, item.get("responsible", ""))
+        text = f"{item['what']} · {who} · due {format_date(due)}"
+        lines.append(DueLine(text, due < today))
+    return lines
+
+
+def build_summary(vault: Vault, patient_id: uuid.UUID, today: date | None = None) -> Summary:
+    """The patient's plan in use, summarised; Summary(NO_PLAN) when there is none."""
+    today = today or date.today()
+    plan = current_plan(vault, patient_id)
+    if plan is None:
+        return Summary(NO_PLAN)
+    view = load_plan(vault, plan.id)
+    if view.versions:
+        newest = view.versions[-1]
+        snapshot = dict(newest.snapshot)
+        since = format_date(newest.published_at.astimezone().date())
+        title = f"Care plan: version {newest.number}, active since {since}"
+    else:
+        snapshot = snapshot_of(view)
+        title = "Care plan: draft, not published yet"
+    summary = Summary(title, unpublished=bool(view.versions) and plan.changed_since_publish)
+    if plan.next_review is not None:
+        summary.review_overdue = plan.next_review < today
+        summary.review = f"next review {format_date(plan.next_review)}" + (
+            " (overdue)" if summary.review_overdue else ""
+        )
+    goals = [
+        goal_line(goal)
+        for need in snapshot["needs"]
+        for goal in need["goals"]
+        if goal.get("status") != "cancelled"
+    ]
+    summary.goals = goals[:MAX_GOALS]
+    summary.more_goals = max(0, len(goals) - MAX_GOALS)
+    summary.due = due_lines(snapshot, today)
+    return summary
+
+
+def _label(text: str, name: str, *, wrap: bool = False) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName(name)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setWordWrap(wrap)
+    return label
+
+
+class PlanSummary(QFrame):
+    """The active care plan at a glance; ``show_plan`` fills it, ``clear`` empties it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("planSummary")
+        self.setStyleSheet(SUMMARY_STYLE)
+        self.setAccessibleName("Care plan summary")
+        self.summary: Summary | None = None
+        self._content: QWidget | None = None
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(14, 10, 14, 10)
+
+    def show_plan(self, vault: Vault, patient_id: uuid.UUID, *, today: date | None = None) -> None:
+        self.show_summary(build_summary(vault, patient_id, today))
+
+    def show_summary(self, summary: Summary) -> None:
+        self.clear()
+        self.summary = summary
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(8)
+        if summary.title == NO_PLAN:
+            column.addWidget(_label(NO_PLAN, "noPlan"))
+        else:
+            column.addLayout(self._header(summary))
+            column.addLayout(self._columns(summary))
+        self._content = content
+        self._layout.addWidget(content)
+
+    def clear(self) -> None:
+        """Remove everything shown (the vault is locking, or another patient is opened)."""
+        self.summary = None
+        if self._content is not None:
+            self._layout.removeWidget(self._content)
+            self._content.setParent(None)
+            self._content.deleteLater()
+            self._content = None
+
+    def text(self) -> str:
+        """Every piece of text shown, top to bottom (for tests and screen readers)."""
+        if self._content is None:
+            return ""
+        return "\n".join(label.text() for label in self._content.findChildren(QLabel))
+
+    @staticmethod
+    def _header(summary: Summary) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(10)
+        row.addWidget(_label(summary.title, "summaryTitle"))
+        if summary.review:
+            name = "summaryOverdue" if summary.review_overdue else "summaryMeta"
+            row.addWidget(_label(f"· {summary.review}", name))
+        if summary.unpublished:
+            row.addWidget(_label("has unpublished changes", "badgeGrey"))
+        row.addStretch(1)
+        return row
+
+    @staticmethod
+    def _columns(summary: Summary) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(24)
+        goals = QGridLayout()
+        goals.setHorizontalSpacing(8)
+        goals.setVerticalSpacing(4)
+        goals.addWidget(_label("Goals", "summaryHeading"), 0, 0, 1, 2)
+        for index, goal in enumerate(summary.goals, start=1):
+            goals.addWidget(_label(goal.status, goal.badge), index, 0, Qt.AlignmentFlag.AlignTop)
+            goals.addWidget(_label(goal.text, "summaryText", wrap=True), index, 1)
+        last = len(summary.goals) + 1
+        if not summary.goals:
+            goals.addWidget(_label("No goals yet", "summaryMuted"), last, 0, 1, 2)
+        elif summary.more_goals:
+            more = f"and {summary.more_goals} more"
+            goals.addWidget(_label(more, "summaryMuted"), last, 1)
+        goals.setColumnStretch(1, 1)
+        due = QGridLayout()
+        due.setHorizontalSpacing(8)
+        due.setVerticalSpacing(4)
+        due.addWidget(_label("Next due", "summaryHeading"), 0, 0, 1, 2)
+        for index, line in enumerate(summary.due, start=1):
+            due.addWidget(_label(line.text, "summaryText", wrap=True), index, 0)
+            if line.overdue:
+                due.addWidget(_label("Overdue", "badgeAmber"), index, 1, Qt.AlignmentFlag.AlignTop)
+        if not summary.due:
+            due.addWidget(_label("Nothing due with a date", "summaryMuted"), 1, 0, 1, 2)
+        due.setColumnStretch(0, 1)
+        row.addLayout(goals, 3)
+        row.addLayout(due, 2)
+        return row
