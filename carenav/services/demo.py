@@ -14,9 +14,10 @@ made on another day holds the same people, only shifted in time.
 
 Patients go through the same validation as a form (``new_patient``), so search
 text and field rules are exactly those of real records. Each patient also gets an
-assessment history (carenav.services.demo_assessments). Chart records and forms
-are bulk-inserted in one transaction: 400 patients take about 3 seconds, 10,000
-about 75 (25 without the histories).
+assessment history (carenav.services.demo_assessments) and most a care plan
+(carenav.services.demo_plans). Chart records, forms and plans are bulk-inserted in
+one transaction: 400 patients take about 4 seconds, 10,000 about 112 (75 without the
+plans, 25 without the histories either).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from carenav.models import (
     RelatedPerson,
 )
 from carenav.services.demo_assessments import ASSESSMENT_TABLES, DemoAssessments, Profile
+from carenav.services.demo_plans import PLAN_TABLES, DemoPlans
 from carenav.services.patients import count_patients, new_patient
 from carenav.store.vault import Vault
 
@@ -2369,7 +2371,11 @@ def _stamp(row: Row, draw: Draw, at: datetime) -> Row:
 
 
 def _build_patient(
-    draw: Draw, as_of: date, batch: Batch, histories: DemoAssessments | None
+    draw: Draw,
+    as_of: date,
+    batch: Batch,
+    histories: DemoAssessments | None,
+    plans: DemoPlans | None = None,
 ) -> None:
     p = _new_person(draw)
     _choose_problems(draw, p)
@@ -2408,6 +2414,7 @@ def _build_patient(
     batch.patients.append(patient.model_dump())
 
     clock = _Clock(enrolled)
+    marks = {kind: len(rows) for kind, rows in batch.tables.items()}
     for row in p.family:
         batch.add(RelatedPerson, _stamp({**row, "patient_id": patient.id}, draw, clock.next()))
     for row in team:
@@ -2423,8 +2430,12 @@ def _build_patient(
     for row in notes:
         at = row["written_at"] + timedelta(minutes=draw.between(1, 90))
         batch.add(CaseNote, _stamp({**row, "patient_id": patient.id}, draw, at))
+    profile = _profile(p, patient.id, enrolled, notes)
     if histories is not None:
-        histories.add_history(_profile(p, patient.id, enrolled, notes), as_of, batch.add)
+        histories.add_history(profile, as_of, batch.add)
+    if plans is not None:
+        mine = {kind: rows[marks.get(kind, 0) :] for kind, rows in batch.tables.items()}
+        plans.add_plan(batch.patients[-1], profile, mine, as_of, batch.add)
 
 
 def _profile(p: Person, patient_id: uuid.UUID, enrolled: datetime, notes: list[Row]) -> Profile:
@@ -2531,12 +2542,15 @@ def fill_demo_caseload(
     progress: Progress | None = None,
     as_of: date | None = None,
     assessments: bool = True,
+    care_plans: bool = True,
 ) -> int:
     """Add ``patients`` made-up patients with full charts to an empty vault; returns the count.
 
     ``as_of`` is the day the caseload is "seen" from (default: today); it must not be in
     the future. With ``assessments`` (the default) each patient also gets an assessment
-    history (carenav.services.demo_assessments), signed by the vault's user.
+    history (carenav.services.demo_assessments), signed by the vault's user; with
+    ``care_plans`` most active patients get a care plan with its versions
+    (carenav.services.demo_plans).
     ``progress(done, total)`` is called before the first step and after each step of 500
     patients. Everything is added in one transaction: on any error, or an exception
     raised by ``progress`` (a Cancel button), nothing is kept.
@@ -2555,13 +2569,14 @@ def fill_demo_caseload(
         )
     draw = Draw(seed)
     histories = DemoAssessments(seed=seed, author=vault.audit.user) if assessments else None
+    plans = DemoPlans(seed=seed, author=vault.audit.user) if care_plans else None
     done = 0
     with vault.session() as session:
         if progress is not None:
             progress(0, patients)
         while done < patients:
             step = min(CHUNK, patients - done)
-            _insert(session, _build_batch(draw, as_of, step, histories))
+            _insert(session, _build_batch(draw, as_of, step, histories, plans))
             done += step
             if progress is not None:
                 progress(done, patients)
@@ -2569,11 +2584,15 @@ def fill_demo_caseload(
 
 
 def _build_batch(
-    draw: Draw, as_of: date, count: int, histories: DemoAssessments | None = None
+    draw: Draw,
+    as_of: date,
+    count: int,
+    histories: DemoAssessments | None = None,
+    plans: DemoPlans | None = None,
 ) -> Batch:
     batch = Batch()
     for _ in range(count):
-        _build_patient(draw, as_of, batch, histories)
+        _build_patient(draw, as_of, batch, histories, plans)
     return batch
 
 
@@ -2584,7 +2603,7 @@ def _insert(session: Session, batch: Batch) -> None:
     connection = session.connection()
     if batch.patients:
         connection.execute(insert(table_of(Patient)), batch.patients)
-    for kind in (*CHART_RECORD_TYPES, *ASSESSMENT_TABLES):
+    for kind in (*CHART_RECORD_TYPES, *ASSESSMENT_TABLES, *PLAN_TABLES):
         rows = batch.tables.get(kind)
         if rows:
             connection.execute(insert(table_of(kind)), rows)
