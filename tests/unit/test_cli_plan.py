@@ -316,3 +316,41 @@ def test_usage_errors_exit_2(
     assert run(monkeypatch, capsys, "plan")[0] == 2
     assert run(monkeypatch, capsys, "plan", "show", "--vault", str(path))[0] == 2
     assert run(monkeypatch, capsys, "plan", "show", "--patient", "x", "--version", "two")[0] == 2
+
+
+def test_every_demo_plan_can_be_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "demo.cnv"
+    code, _, err = run(
+        monkeypatch,
+        capsys,
+        "demo",
+        "--vault",
+        str(path),
+        "--patients",
+        "12",
+        "--seed",
+        "3",
+        "--passphrase-stdin",
+        stdin=PASSPHRASE + "\n",
+    )
+    assert code == 0, err
+    listing = ("list", "--vault", str(path), "--json", "--passphrase-stdin")
+    _, out, _ = run(monkeypatch, capsys, *listing, stdin=PASSPHRASE + "\n")
+    shown = []
+    for row in json.loads(out):
+        code, out, err = show(monkeypatch, capsys, path, row["id"], "--json")
+        if code == 5:
+            assert "no care plan" in err
+            continue
+        assert code == 0, err
+        document = json.loads(out)
+        newest = document["plan"]["published_version"]
+        if newest:
+            code, out, err = show(monkeypatch, capsys, path, row["id"], "--version", str(newest))
+            assert code == 0 and "Versions" in out, err
+        shown.append(document)
+    assert len(shown) >= 6
+    assert any(len(d["versions"]) >= 2 for d in shown)
+    assert any(v["agreements"] for d in shown for v in d["versions"])
