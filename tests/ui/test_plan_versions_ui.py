@@ -379,19 +379,26 @@ def test_summary_shows_goals_and_the_next_due_interventions(qtbot: QtBot, vault:
     assert f"next review {format_date(TODAY + timedelta(days=60))}" in text
     assert "(overdue)" not in text and "unpublished" not in text
     target_by = format_date(TODAY + timedelta(days=60))
-    assert f"Keep my weight steady · target: no gain over 2 lb a day by {target_by}" in text
+    assert f"Keep my weight steady\nTarget: no gain over 2 lb a day, by {target_by}" in text
     assert "In progress" in text
-    due = [line.text for line in summary.summary.due] if summary.summary else []
-    assert due == [
-        f"Review weights with cardiology · Dr Osei · due {format_date(TODAY - timedelta(days=3))}",
-        f"Weigh every morning · Patient · due {format_date(TODAY + timedelta(days=5))}",
-        f"Fill the pill organiser · Caregiver or family · due "
-        f"{format_date(TODAY + timedelta(days=10))}",
+    due = summary.summary.due if summary.summary else []
+    assert [(d.what, d.who, d.due, d.overdue) for d in due] == [
+        ("Review weights with cardiology", "Dr Osei", TODAY - timedelta(days=3), True),
+        ("Weigh every morning", "Patient", TODAY + timedelta(days=5), False),
+        ("Fill the pill organiser", "Caregiver or family", TODAY + timedelta(days=10), False),
     ]
+    assert "Review weights with cardiology · Dr Osei" in text
+    assert format_date(TODAY - timedelta(days=3)) in text
     assert "Order a bathroom scale" not in text  # completed
     assert "Check ankles for swelling" not in text  # the fourth: only the next three
     overdue = [label for label in summary.findChildren(QLabel) if label.text() == "Overdue"]
     assert len(overdue) == 1 and overdue[0].objectName() == "badgeAmber"
+    late = [
+        label for label in summary.findChildren(QLabel) if label.objectName() == "summaryOverdue"
+    ]
+    assert [label.text().replace("\u00a0", " ") for label in late] == [
+        format_date(TODAY - timedelta(days=3))
+    ]
 
 
 def test_summary_shows_the_agreed_version_and_says_when_the_draft_differs(
@@ -406,7 +413,7 @@ def test_summary_shows_the_agreed_version_and_says_when_the_draft_differs(
     summary.show_plan(vault, patient)
     text = summary.text()
     assert "has unpublished changes" in text
-    assert "target: no gain over 2 lb a day" in text and "3 lb" not in text
+    assert "Target: no gain over 2 lb a day" in text and "3 lb" not in text
     review = next(label for label in summary.findChildren(QLabel) if "next review" in label.text())
     assert review.text().endswith("(overdue)") and review.objectName() == "summaryOverdue"
 

@@ -54,7 +54,6 @@ CHOOSE_HOW = "Choose how they agreed."
 DIALOG_STYLE = """
 QLabel#dialogHeading { font-size: 14pt; font-weight: 600; color: #12355b; }
 QLabel#versionLine { color: #52606d; }
-QLabel#sectionLabel { font-weight: 600; color: #12355b; margin-top: 6px; }
 QRadioButton, QCheckBox { spacing: 8px; padding: 3px 0; }
 QPushButton#signatureClear { padding: 3px 10px; }
 """
@@ -86,14 +85,43 @@ def field_message() -> QLabel:
     return label
 
 
-def with_message(widget: QWidget, message: QLabel) -> QWidget:
-    """The field with its red message directly beneath it."""
+def with_message(widget: QWidget, *messages: QLabel) -> QWidget:
+    """The field with its red messages directly beneath it."""
     row = QWidget()
     column = QVBoxLayout(row)
     column.setContentsMargins(0, 0, 0, 0)
     column.setSpacing(2)
     column.addWidget(widget)
-    column.addWidget(message)
+    for message in messages:
+        column.addWidget(message)
+    return row
+
+
+def side_by_side(
+    first: QWidget, word: str, second: QWidget, *, stretch_first: bool = False
+) -> QWidget:
+    """Two fields on one line joined by a word ('Grace Mwangi as Patient')."""
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(10)
+    joiner = QLabel(word)
+    joiner.setBuddy(second)
+    layout.addWidget(first, 1 if stretch_first else 0)
+    layout.addWidget(joiner)
+    layout.addWidget(second)
+    if not stretch_first:
+        layout.addStretch(1)
+    return row
+
+
+def left_aligned(widget: QWidget) -> QWidget:
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(widget)
+    layout.addStretch(1)
+    row.setFocusProxy(widget)
     return row
 
 
@@ -138,19 +166,19 @@ class AgreementDialog(QDialog):
         self.name_edit = QLineEdit(self.patient_name)
         self.name_edit.setMaxLength(200)
         self.name_edit.setAccessibleName("Who agreed")
-        self._add_row("&Who agreed *", "agreed_by", self.name_edit)
-
         self.relationship_combo = QComboBox()
         for code, label in AGREEMENT_RELATIONSHIPS.items():
             self.relationship_combo.addItem(label, code)
         self.relationship_combo.setAccessibleName("Relationship to the patient")
         self.relationship_combo.currentIndexChanged.connect(self._on_relationship)
-        self._add_row("&Relationship", "relationship", self.relationship_combo)
+        who = side_by_side(self.name_edit, "&as", self.relationship_combo, stretch_first=True)
+        self._add_row("&Who agreed *", ("agreed_by", "relationship"), who, self.name_edit)
 
         self.date_field = DateField()
         self.date_field.set_date(date.today())
         self.date_field.line.setAccessibleName("Date agreed")
-        self._add_row("&Date agreed *", "agreed_on", self.date_field)
+        self.date_field.line.setMaximumWidth(170)
+        self._add_row("&Date agreed *", ("agreed_on",), left_aligned(self.date_field))
 
         self.how_group = QButtonGroup(self)
         self.how_buttons: dict[str, QRadioButton] = {}
@@ -166,34 +194,36 @@ class AgreementDialog(QDialog):
             how_layout.addWidget(button)
             button.toggled.connect(self._on_how)
         how_layout.addStretch(1)
-        self._add_row("How *", "method", how_row)
+        self._add_row("How *", ("method",), how_row, self.how_buttons["paper"])
 
         self.pad = SignaturePad()
+        self.pad.setFixedHeight(170)
         self.pad.signed.connect(lambda: self._show_field_message("signature_png", ""))
-        self.signature_row = self._add_row("Signature *", "signature_png", self.pad)
+        self.signature_row = self._add_row("Signature *", ("signature_png",), self.pad)
         form.setRowVisible(self.signature_row, False)
 
-        section = QLabel("Copy of the plan")
-        section.setObjectName("sectionLabel")
-        form.addRow(section)
         self.copy_today = QCheckBox("Copy &given today")
         self.copy_today.toggled.connect(self._on_copy_today)
-        form.addRow("", self.copy_today)
-        self.copy_date = DateField("YYYY-MM-DD (leave empty if not given yet)")
+        form.addRow(QLabel("Copy of the plan"), self.copy_today)
+        self.copy_date = DateField("YYYY-MM-DD")
         self.copy_date.line.setAccessibleName("Date a copy was given")
+        self.copy_date.line.setToolTip("Leave empty if no copy has been given yet")
+        self.copy_date.line.setMaximumWidth(170)
         self.copy_date.text_changed.connect(self._on_copy_date)
-        self._add_row("Date a cop&y was given", "copy_given_on", self.copy_date)
         self.copy_method = QComboBox()
         for code, label in COPY_METHODS.items():
             self.copy_method.addItem(label, code)
         self.copy_method.setAccessibleName("How the copy was given")
-        self._add_row("&How the copy was given", "copy_method", self.copy_method)
+        copy_row = side_by_side(self.copy_date, "&how", self.copy_method)
+        self._add_row(
+            "Cop&y given on", ("copy_given_on", "copy_method"), copy_row, self.copy_date.line
+        )
 
         self.note_edit = QPlainTextEdit()
         self.note_edit.setTabChangesFocus(True)
-        self.note_edit.setFixedHeight(64)
+        self.note_edit.setFixedHeight(56)
         self.note_edit.setAccessibleName("Note")
-        self._add_row("&Note", "note", self.note_edit)
+        self._add_row("&Note", ("note",), self.note_edit)
 
         self.message = field_message()
         self.buttons = QDialogButtonBox(
@@ -219,12 +249,15 @@ class AgreementDialog(QDialog):
         self._start = self.values()
         self.name_edit.setFocus()
 
-    def _add_row(self, label: str, name: str, widget: QWidget) -> int:
-        message = field_message()
-        self.messages[name] = message
+    def _add_row(
+        self, label: str, names: tuple[str, ...], widget: QWidget, buddy: QWidget | None = None
+    ) -> int:
+        """A form row with one message beneath it per field it holds."""
+        messages = [field_message() for _ in names]
+        self.messages.update(zip(names, messages, strict=True))
         caption = QLabel(label)
-        caption.setBuddy(widget.focusProxy() or widget)
-        self.form.addRow(caption, with_message(widget, message))
+        caption.setBuddy(buddy or widget.focusProxy() or widget)
+        self.form.addRow(caption, with_message(widget, *messages))
         return self.form.rowCount() - 1
 
     # -- values --------------------------------------------------------------

@@ -11,6 +11,7 @@ short columns.
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
@@ -43,6 +44,7 @@ QLabel#summaryOverdue { color: #7a4b00; font-weight: 600; }
 QLabel#summaryHeading { font-weight: 600; color: #12355b; }
 QLabel#summaryText { color: #1f2933; }
 QLabel#summaryMuted { color: #52606d; }
+QLabel#summaryDue { color: #243b53; font-weight: 600; }
 QLabel#noPlan { color: #52606d; }
 QLabel#badgeBlue, QLabel#badgeGreen, QLabel#badgeAmber, QLabel#badgeGrey {
     border-radius: 9px; padding: 1px 8px; }
@@ -58,13 +60,20 @@ QLabel#badgeGrey { background: #eef2f6; color: #334e68; border: 1px solid #d9dee
 class GoalLine:
     status: str  # the words, e.g. "In progress"
     badge: str  # the badge's object name
-    text: str
+    text: str  # the goal in the patient's words
+    target: str = ""  # "Target: no gain over 2 lb a day, by 1 Mar 2027"
 
 
 @dataclass(frozen=True)
 class DueLine:
-    text: str
+    due: date
+    what: str
+    who: str
     overdue: bool
+
+    @property
+    def text(self) -> str:
+        return f"{self.what} · {self.who} · due {format_date(self.due)}"
 
 
 @dataclass
@@ -82,14 +91,12 @@ class Summary:
 
 def goal_line(goal: dict[str, Any]) -> GoalLine:
     status = str(goal.get("status") or "proposed")
-    text = str(goal["text"])
     target = str(goal.get("target_value") or "")
     by = goal.get("target_date")
-    if target:
-        text += f" · target: {target}"
-    if by:
-        text += f"{'' if target else ' ·'} by {format_date(date.fromisoformat(by))}"
-    return GoalLine(code_label(GOAL_STATUSES, status), GOAL_BADGES.get(status, "badgeGrey"), text)
+    when = f"by {format_date(date.fromisoformat(by))}" if by else ""
+    aim = f"Target: {target}" + (f", {when}" if when else "") if target else when.capitalize()
+    badge = GOAL_BADGES.get(status, "badgeGrey")
+    return GoalLine(code_label(GOAL_STATUSES, status), badge, str(goal["text"]), aim)
 
 
 def due_lines(snapshot: dict[str, Any], today: date) -> list[DueLine]:
@@ -105,8 +112,7 @@ def due_lines(snapshot: dict[str, Any], today: date) -> list[DueLine]:
     for item in open_items[:MAX_DUE]:
         due = date.fromisoformat(item["due_date"])
         who = item.get("responsible_name") or code_label(RESPONSIBLE, item.get("responsible", ""))
-        text = f"{item['what']} · {who} · due {format_date(due)}"
-        lines.append(DueLine(text, due < today))
+        lines.append(DueLine(due, str(item["what"]), str(who), due < today))
     return lines
 
 
@@ -196,7 +202,8 @@ class PlanSummary(QFrame):
         """Every piece of text shown, top to bottom (for tests and screen readers)."""
         if self._content is None:
             return ""
-        return "\n".join(label.text() for label in self._content.findChildren(QLabel))
+        labels = self._content.findChildren(QLabel)
+        return "\n".join(label.text().replace("\u00a0", " ") for label in labels)
 
     @staticmethod
     def _header(summary: Summary) -> QHBoxLayout:
@@ -214,32 +221,54 @@ class PlanSummary(QFrame):
     @staticmethod
     def _columns(summary: Summary) -> QHBoxLayout:
         row = QHBoxLayout()
-        row.setSpacing(24)
+        row.setSpacing(28)
         goals = QGridLayout()
-        goals.setHorizontalSpacing(8)
-        goals.setVerticalSpacing(4)
+        goals.setHorizontalSpacing(10)
+        goals.setVerticalSpacing(2)
         goals.addWidget(_label("Goals", "summaryHeading"), 0, 0, 1, 2)
-        for index, goal in enumerate(summary.goals, start=1):
-            goals.addWidget(_label(goal.status, goal.badge), index, 0, Qt.AlignmentFlag.AlignTop)
-            goals.addWidget(_label(goal.text, "summaryText", wrap=True), index, 1)
-        last = len(summary.goals) + 1
+        line = 1
+        for goal in summary.goals:
+            top = Qt.AlignmentFlag.AlignTop
+            goals.addWidget(_label(goal.status, goal.badge), line, 0, top)
+            goals.addWidget(_label(goal.text, "summaryText", wrap=True), line, 1)
+            line += 1
+            if goal.target:
+                goals.addWidget(_label(_unbroken(goal.target), "summaryMuted", wrap=True), line, 1)
+                line += 1
+            goals.setRowMinimumHeight(line, 4)
+            line += 1
         if not summary.goals:
-            goals.addWidget(_label("No goals yet", "summaryMuted"), last, 0, 1, 2)
+            goals.addWidget(_label("No goals yet", "summaryMuted"), line, 0, 1, 2)
         elif summary.more_goals:
-            more = f"and {summary.more_goals} more"
-            goals.addWidget(_label(more, "summaryMuted"), last, 1)
+            goals.addWidget(_label(f"and {summary.more_goals} more", "summaryMuted"), line, 1)
         goals.setColumnStretch(1, 1)
+        goals.setRowStretch(line + 1, 1)
         due = QGridLayout()
-        due.setHorizontalSpacing(8)
-        due.setVerticalSpacing(4)
-        due.addWidget(_label("Next due", "summaryHeading"), 0, 0, 1, 2)
-        for index, line in enumerate(summary.due, start=1):
-            due.addWidget(_label(line.text, "summaryText", wrap=True), index, 0)
-            if line.overdue:
-                due.addWidget(_label("Overdue", "badgeAmber"), index, 1, Qt.AlignmentFlag.AlignTop)
+        due.setHorizontalSpacing(12)
+        due.setVerticalSpacing(6)
+        due.addWidget(_label("Next due", "summaryHeading"), 0, 0, 1, 3)
+        for index, item in enumerate(summary.due, start=1):
+            top = Qt.AlignmentFlag.AlignTop
+            when = _label(_unbroken(format_date(item.due)), "summaryDue", wrap=False)
+            if item.overdue:
+                when.setObjectName("summaryOverdue")
+            due.addWidget(when, index, 0, top)
+            what = _label(f"{item.what} · {item.who}", "summaryText", wrap=True)
+            due.addWidget(what, index, 1, top)
+            if item.overdue:
+                due.addWidget(_label("Overdue", "badgeAmber"), index, 2, top)
         if not summary.due:
-            due.addWidget(_label("Nothing due with a date", "summaryMuted"), 1, 0, 1, 2)
-        due.setColumnStretch(0, 1)
-        row.addLayout(goals, 3)
-        row.addLayout(due, 2)
+            due.addWidget(_label("Nothing due with a date", "summaryMuted"), 1, 0, 1, 3)
+        due.setColumnStretch(1, 1)
+        due.setRowStretch(len(summary.due) + 2, 1)
+        row.addLayout(goals, 1)
+        row.addLayout(due, 1)
         return row
+
+
+DAY = re.compile(r"\b(\d{1,2}) ([A-Z][a-z]{2}) (\d{4})\b")
+
+
+def _unbroken(text: str) -> str:
+    """Dates ('1 Mar 2027') never break across lines."""
+    return DAY.sub("\\1\u00a0\\2\u00a0\\3", text)

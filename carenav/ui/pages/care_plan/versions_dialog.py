@@ -76,7 +76,10 @@ QLabel#statusDraft { background: #fff4d6; color: #7a4b00; border: 1px solid #eec
 QTextBrowser#changesView { background: #ffffff; border: 1px solid #d9dee5; border-radius: 6px;
     padding: 6px; }
 QTextBrowser#changesView:focus { border: 2px solid #1d5fa8; }
-QGroupBox#agreementBox { font-weight: 600; }
+QGroupBox#agreementBox { background: #ffffff; border: 1px solid #d9dee5; border-radius: 6px;
+    margin-top: 14px; padding: 14px 10px 10px 10px; font-weight: 600; color: #12355b; }
+QGroupBox#agreementBox::title { subcontrol-origin: margin; left: 10px; padding: 0 4px; }
+QGroupBox#agreementBox QLabel, QGroupBox#agreementBox QPushButton { font-weight: normal; }
 QLabel#amberNote { background: #fff4d6; color: #7a4b00; border: 1px solid #eec36a;
     border-radius: 6px; padding: 6px 10px; font-weight: 600; }
 """
