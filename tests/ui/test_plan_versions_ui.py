@@ -203,6 +203,19 @@ def test_agreed_verbally_by_a_caregiver_with_a_copy_given_today(qtbot: QtBot, va
     assert kept.signature_png is None
 
 
+def test_a_drawing_is_kept_only_with_signed_on_screen(qtbot: QtBot, vault: Vault) -> None:
+    _patient_id, plan_id, _made = _two_versions(vault)
+    dialog = _agreement_dialog(qtbot, vault, plan_id)
+    _click(dialog.how_buttons["screen"])
+    _sign(dialog.pad)
+    _click(dialog.how_buttons["paper"])  # changed their mind: they sign the printed copy
+    assert not dialog.pad.isVisible() and not dialog.pad.is_empty()  # the drawing waits
+    _click(dialog.save_button)
+    assert not dialog.isVisible()
+    [kept] = plans.load_plan(vault, plan_id).agreements[dialog.version.id]
+    assert kept.method == "paper" and kept.signature_png is None
+
+
 def test_how_they_agreed_must_be_chosen(qtbot: QtBot, vault: Vault) -> None:
     _patient_id, plan_id, _made = _two_versions(vault)
     dialog = _agreement_dialog(qtbot, vault, plan_id)
