@@ -352,6 +352,9 @@ def test_a_stored_signature_can_be_viewed(qtbot: QtBot, vault: Vault) -> None:
     qtbot.waitExposed(viewer)
     assert viewer.windowTitle() == "Signature"
     assert viewer.pad.is_read_only() and _dark_pixels(viewer.pad.grab().toImage()) > 30
+    dialog.reject()  # closing (or locking) closes the signature with it, and forgets it
+    assert not viewer.isVisible() and not viewer.pad.is_read_only()
+    assert dialog.child_dialog is None
 
 
 def test_every_control_is_reachable_with_tab(qtbot: QtBot, vault: Vault) -> None:

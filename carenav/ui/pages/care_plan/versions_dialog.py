@@ -494,6 +494,7 @@ class VersionsDialog(QDialog):
     def show_signature(self, agreement: PlanAgreement) -> SignatureDialog:
         dialog = SignatureDialog(agreement, parent=self)
         self.child_dialog = dialog
+        dialog.finished.connect(self._child_closed)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         return dialog
@@ -501,8 +502,19 @@ class VersionsDialog(QDialog):
     def _open(self, dialog: QDialog) -> None:
         self.child_dialog = dialog
         dialog.accepted.connect(self._after_saving)
+        dialog.finished.connect(self._child_closed)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
+
+    def _child_closed(self) -> None:
+        self.child_dialog = None
+
+    def reject(self) -> None:
+        """Close (also when the vault locks): an open agreement or copy dialog closes first."""
+        for child in self.findChildren(QDialog):
+            if child.isVisible():
+                child.reject()
+        super().reject()
 
     def _after_saving(self) -> None:
         try:
