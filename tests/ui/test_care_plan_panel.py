@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QWidget,
 )
 
@@ -113,8 +114,12 @@ def when_dialog(panel: CarePlanPanel, kind: type[QDialog], act: Callable[[Any], 
         if dialog is None or not dialog.isVisible():
             QTimer.singleShot(10, run)
             return
-        assert isinstance(dialog, kind), type(dialog)
-        act(dialog)
+        try:
+            assert isinstance(dialog, kind), type(dialog)
+            act(dialog)
+        except BaseException:
+            dialog.reject()  # never leave a test waiting on an open dialog
+            raise
 
     QTimer.singleShot(0, run)
 
@@ -775,3 +780,74 @@ def test_a_progress_note_dialog_open_when_the_vault_locks_is_kept_and_offered_ba
     notes = plans.load_plan(vault, _plan_id).needs[0].goals[0].progress
     assert [n.note for n in notes] == ["Walked twice with the neighbour"]
     assert not [d for d in drafts_for(vault, patient) if d.form.startswith(DRAFT_PREFIX)]
+
+
+# -- progress, education and appeals --------------------------------------------------------------
+
+
+def test_progress_education_and_a_denied_service_are_recorded_from_the_editor(
+    qtbot: Any, panel: CarePlanPanel, vault: Vault, patient: uuid.UUID
+) -> None:
+    templates = pytest.importorskip("carenav.plan_templates")
+    heart = templates.get_template("heart-failure")
+    goal_spec = next(g for g in heart.goals if g.education)
+    topic = heart.education_topic(goal_spec.education[0]).topic
+    plan = plans.start_plan(vault, patient)
+    need = plans.add_need(vault, plan.id, {"text": "Fluid build-up", "template": heart.id})
+    goal = plans.add_goal(vault, plan.id, need.id, {"text": goal_spec.text})
+    panel.show_patient(vault, patient)
+    select(panel, goal.id)
+    assert panel.editor.progress_list.texts() == []
+    seen: dict[str, Any] = {}
+
+    def note(dialog: QDialog) -> None:
+        editors = dialog.editors  # type: ignore[attr-defined]
+        assert editors["noted_on"].value() == date.today().isoformat()
+        assert dialog.focusWidget() is editors["value"].widget  # the date is filled in
+        qtbot.keyClicks(editors["value"].widget, "181 lb")
+        editors["note"].widget.setPlainText("Ankles less swollen")
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+
+    when_dialog(panel, QDialog, note)
+    qtbot.mouseClick(panel.editor.progress_list.add_button, Qt.MouseButton.LeftButton)
+    today = date.today()
+    assert panel.editor.progress_list.texts() == [
+        f"{today.day} {today.strftime('%b')} {today.year} · 181 lb: Ankles less swollen"
+    ]
+
+    def teach(dialog: QDialog) -> None:
+        chips = [b.text() for b in dialog.findChildren(QPushButton, "topicChip")]
+        seen["chips"] = chips
+        chip = next(b for b in dialog.findChildren(QPushButton, "topicChip") if b.text() == topic)
+        qtbot.mouseClick(chip, Qt.MouseButton.LeftButton)
+        dialog.editors["recipient"].set_value("daughter")  # type: ignore[attr-defined]
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+
+    when_dialog(panel, QDialog, teach)
+    qtbot.mouseClick(panel.editor.education_list.add_button, Qt.MouseButton.LeftButton)
+    assert seen["chips"][0] == topic  # the goal's own topics first
+    taught = plans.load_plan(vault, plan.id).education
+    assert [(e.topic, e.recipient, e.goal_id) for e in taught] == [(topic, "daughter", goal.id)]
+    assert (
+        f"{topic} to daughter (teach-back; understanding: good)"
+        in (panel.editor.education_list.texts()[0])
+    )
+
+    select(panel, plan.id)
+
+    def denied(dialog: QDialog) -> None:
+        editors = dialog.editors  # type: ignore[attr-defined]
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+        seen["refused"] = editors["service"].message.text()  # required: stays open
+        qtbot.keyClicks(editors["service"].widget, "Home health aide")
+        editors["payer"].set_value("Medicare Advantage")
+        editors["appeal_deadline"].set_value(date(2027, 1, 20))
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+
+    when_dialog(panel, QDialog, denied)
+    qtbot.mouseClick(panel.editor.advocacy_list.add_button, Qt.MouseButton.LeftButton)
+    assert seen["refused"]
+    assert panel.editor.advocacy_list.texts() == [
+        "Home health aide: Open · Medicare Advantage · appeal by 20 Jan 2027"
+    ]
+    assert [a.service for a in plans.load_plan(vault, plan.id).advocacy] == ["Home health aide"]

@@ -316,13 +316,14 @@ class PublishDialog(QDialog):
         if number == 1:
             layout.addWidget(wrapped("This is the first version."))
         else:
-            layout.addWidget(wrapped(f"Changes since version {number - 1}:", "dialogHeading"))
+            layout.addWidget(wrapped(f"Changes since version {number - 1}:", "subHeading"))
             lines = QVBoxLayout()
             lines.setSpacing(3)
             for words in changes[:40] or ["No changes found."]:
                 lines.addWidget(wrapped(f"• {words}", "changeLine"))
             if len(changes) > 40:
                 lines.addWidget(wrapped(f"and {len(changes) - 40} more", "fieldHint"))
+            lines.addStretch(1)
             holder = QWidget()
             holder.setLayout(lines)
             scroll = QScrollArea()
@@ -550,7 +551,7 @@ class CarePlanPanel(QWidget):
         layout.addWidget(self.body, 1)
         return page
 
-    def _header(self) -> QHBoxLayout:
+    def _header(self) -> QVBoxLayout:
         self.title_label = wrapped("", "planTitle")
         self.title_label.setWordWrap(False)
         self.badge = QLabel()
@@ -575,26 +576,26 @@ class CarePlanPanel(QWidget):
         self.publish_button = QPushButton("Publish version 1…")
         self.publish_button.setObjectName("primary")
         self.publish_button.clicked.connect(self.publish)
-        facts = QHBoxLayout()
-        facts.setSpacing(10)
-        facts.addWidget(self.badge)
-        facts.addWidget(self.review_label)
-        facts.addStretch(1)
-        titles = QVBoxLayout()
-        titles.setSpacing(6)
-        titles.addWidget(self.title_label)
-        titles.addLayout(facts)
-        row = QHBoxLayout()
-        row.setSpacing(10)
-        row.addLayout(titles, 1)
+        top = QHBoxLayout()
+        top.setSpacing(10)
+        top.addWidget(self.title_label, 1)
         for button in (
             self.checklist_button,
             self.add_from_button,
             self.versions_button,
             self.publish_button,
         ):
-            row.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
-        return row
+            top.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
+        facts = QHBoxLayout()
+        facts.setSpacing(10)
+        facts.addWidget(self.badge)
+        facts.addWidget(self.review_label)
+        facts.addStretch(1)
+        rows = QVBoxLayout()
+        rows.setSpacing(4)
+        rows.addLayout(top)
+        rows.addLayout(facts)
+        return rows
 
     def _message_strip(self) -> QFrame:
         self.strip = QFrame()
@@ -681,6 +682,8 @@ class CarePlanPanel(QWidget):
     def clear(self) -> None:
         """Drop every patient detail from every widget and model (the vault is locking)."""
         self._close_dialog()
+        for menu in self.findChildren(QMenu):
+            menu.close()
         self.status_timer.stop()
         self.vault, self.patient_id, self.plan_id, self.view = None, None, None, None
         self.editor.clear()
@@ -974,6 +977,8 @@ class CarePlanPanel(QWidget):
         if node is None or need is None:
             self._start_new(NEED, None)
             return
+        if self.tree.add_menu is not None:
+            self.tree.add_menu.deleteLater()
         menu = QMenu(self.tree)
         goal = QAction("&Goal for this need", menu)
         goal.triggered.connect(lambda: self._start_new(GOAL, need))

@@ -63,6 +63,7 @@ QMenu::item {{ padding: 6px 28px 6px 20px; }}
 
 DIALOG_STYLE = """
 QLabel#dialogHeading { font-size: 13pt; font-weight: 600; color: #12355b; }
+QLabel#subHeading { font-weight: 600; color: #12355b; padding-top: 6px; }
 QLabel#fieldHint, QLabel#howToMeet { color: #52606d; }
 QLabel#elementMissing { color: #7a4b00; font-weight: 600; }
 QLabel#changeLine { color: #243b53; }
@@ -70,7 +71,6 @@ QFrame#gapCard { background: #fffaf0; border: 1px solid #eec36a; border-radius: 
 QFrame#gapCard QLabel { background: transparent; border: none; }
 QTreeWidget#suggestionTree { background: #ffffff; border: 1px solid #d9dee5;
     border-radius: 6px; }
-QTreeWidget#suggestionTree::item { padding: 5px 2px; }
 QTreeWidget#suggestionTree::item:selected { background: #cfe0f5; color: #102a43; }
 QScrollArea { background: transparent; }
 QLabel#detailText { color: #243b53; background: #f6f8fa; border: 1px solid #e4e7eb;

@@ -20,13 +20,12 @@ The pane on the right shows the whole text of the current row. Space ticks a row
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
@@ -35,6 +34,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -43,8 +44,10 @@ from PySide6.QtWidgets import (
 
 from carenav.errors import CareNavError
 from carenav.models import Condition, SuggestedNeed, codes
+from carenav.plan_templates import Template, matching_codes
 from carenav.services import assessments
 from carenav.services import care_plans as plans
+from carenav.services.catalogue import load_template_catalogue
 from carenav.services.chart import load_chart
 from carenav.store.vault import Vault
 from carenav.ui.formatting import code_label, format_date
@@ -63,7 +66,7 @@ FINDING, PROBLEM, TEMPLATE, T_NEED, T_GOAL, T_INTERVENTION = (
 
 @dataclass(frozen=True)
 class TemplateOffer:
-    template: Any  # carenav.plan_templates.Template
+    template: Template
     matched: tuple[str, ...]  # the patient's codes it is suggested for (empty: not suggested)
 
 
@@ -76,11 +79,11 @@ class Sources:
     in_plan: set[tuple[str, str]] = field(default_factory=set)  # (template id, need text)
 
 
-def load_templates(folder: str = "") -> list[Any]:
-    """Every template (bundled, then the agency's folder); raises CareNavError if broken."""
-    from carenav.plan_templates import available_templates
-
-    return available_templates(Path(folder) if folder else None)
+def load_templates(folder: str = "") -> tuple[list[Template], str]:
+    """Every template (bundled, then the agency's folder), and why the agency's are not
+    used when their folder is broken (the bundled ones are offered all the same)."""
+    catalogue = load_template_catalogue(folder or None)
+    return list(catalogue.templates), catalogue.problem
 
 
 def gather_sources(
@@ -106,13 +109,8 @@ def gather_sources(
     ]
     icd10 = [p.icd10_code for p in active if p.icd10_code]
     try:
-        from carenav.plan_templates import matching_codes
-
-        every = load_templates(templates_folder)
-    except ImportError:
-        sources.template_problem = "Care-plan templates are not installed."
-        return sources
-    except CareNavError as exc:
+        every, sources.template_problem = load_templates(templates_folder)
+    except CareNavError as exc:  # a bundled template is broken: say so
         sources.template_problem = str(exc)
         return sources
     offers = [TemplateOffer(t, matching_codes(t, icd10, finding_codes)) for t in every]
@@ -125,9 +123,10 @@ def education_topics(template_id: str, goal_text: str, templates_folder: str = "
     if not template_id:
         return []
     try:
-        template = next((t for t in load_templates(templates_folder) if t.id == template_id), None)
-    except (ImportError, CareNavError):
+        every, _problem = load_templates(templates_folder)
+    except CareNavError:
         return []
+    template = next((t for t in every if t.id == template_id), None)
     if template is None:
         return []
     first: list[str] = []
@@ -136,6 +135,16 @@ def education_topics(template_id: str, goal_text: str, templates_folder: str = "
             first += [e.topic for i in goal.education if (e := template.education_topic(i))]
     rest = [e.topic for e in template.education if e.topic not in first]
     return first + rest
+
+
+class RoomyRows(QStyledItemDelegate):
+    """Rows with room around them: easier to read and to hit at arm's length."""
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(size.width(), size.height() + 10)
 
 
 @dataclass(frozen=True)
@@ -175,7 +184,8 @@ class AddFromDialog(QDialog):
         self.tree.setHeaderHidden(True)
         self.tree.setColumnCount(1)
         self.tree.setAccessibleName("What can be added")
-        self.tree.setUniformRowHeights(False)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setItemDelegate(RoomyRows(self.tree))
         self.detail = QLabel()
         self.detail.setObjectName("detailText")
         self.detail.setWordWrap(True)
@@ -213,6 +223,7 @@ class AddFromDialog(QDialog):
         split.addWidget(self.detail)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setSizes([620, 340])
         bottom = QHBoxLayout()
         bottom.addWidget(self.select_all)
         bottom.addStretch(1)
@@ -276,6 +287,10 @@ class AddFromDialog(QDialog):
         templates = self._section(
             "Templates", s.template_problem or "No templates installed.", len(s.templates)
         )
+        if s.template_problem and s.templates:
+            note = QTreeWidgetItem(templates, [s.template_problem])
+            note.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            note.setToolTip(0, s.template_problem)
         for offer in s.templates:
             self._template_rows(templates, offer)
 
@@ -462,11 +477,3 @@ def _add_template_item(
     if ref.due_days is not None:
         values["due_date"] = today + timedelta(days=ref.due_days)
     return plans.add_intervention(vault, plan_id, need_id, values).id
-
-
-def ticked_texts(dialog: AddFromDialog) -> list[str]:
-    return [i.text(0) for i, _c in dialog.choices if i.checkState(0) == Qt.CheckState.Checked]
-
-
-def all_texts(items: Iterable[QTreeWidgetItem]) -> list[str]:
-    return [i.text(0) for i in items]
