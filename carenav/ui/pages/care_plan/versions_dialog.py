@@ -438,26 +438,32 @@ class VersionsDialog(QDialog):
         self.agreement_rows.addWidget(label)
 
     def _add_agreement_row(self, agreement: PlanAgreement) -> None:
+        """The agreement in words, its buttons beneath (Copy given…, View signature…)."""
         row = QWidget()
-        layout = QHBoxLayout(row)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(8)
+        layout = QVBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 4)
+        layout.setSpacing(4)
         label = QLabel(agreement_summary(agreement))
         label.setObjectName("agreementText")
         label.setTextFormat(Qt.TextFormat.PlainText)
         label.setWordWrap(True)
-        layout.addWidget(label, 1)
+        layout.addWidget(label)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(8)
         if agreement.copy_given_on is None:
             copy = QPushButton("Copy given…")
             copy.setAccessibleName(
                 f"Record the copy given for the agreement by {agreement.agreed_by}"
             )
             copy.clicked.connect(lambda _=False, a=agreement: self.give_copy(a))
-            layout.addWidget(copy)
+            buttons.addWidget(copy)
         if agreement.signature_png:
             view = QPushButton("View signature…")
             view.clicked.connect(lambda _=False, a=agreement: self.show_signature(a))
-            layout.addWidget(view)
+            buttons.addWidget(view)
+        if buttons.count():
+            buttons.addStretch(1)
+            layout.addLayout(buttons)
         self.agreement_rows.addWidget(row)
 
     def agreement_buttons(self) -> list[QPushButton]:
