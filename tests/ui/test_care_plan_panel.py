@@ -851,3 +851,40 @@ def test_progress_education_and_a_denied_service_are_recorded_from_the_editor(
         "Home health aide: Open · Medicare Advantage · appeal by 20 Jan 2027"
     ]
     assert [a.service for a in plans.load_plan(vault, plan.id).advocacy] == ["Home health aide"]
+
+
+def test_go_to_it_opens_the_field_and_writing_it_ticks_the_element(
+    qtbot: Any, shown: CarePlanPanel, vault: Vault
+) -> None:
+    patient = make_patient(vault, ["ccm_complex"])
+    _plan_id, made = plan_with(vault, patient)
+    shown.show_patient(vault, patient)
+    select(shown, made["goal"].id)
+    go = next(
+        b
+        for b in shown.checklist.findChildren(QPushButton)
+        if b.accessibleName() == "Go to Expected outcome and prognosis"
+    )
+    qtbot.mouseClick(go, Qt.MouseButton.LeftButton)
+    assert current_text(shown) == PLAN_DETAILS
+    outcome = shown.editor.editor("plan", "expected_outcome").widget
+    assert focused() is outcome
+    qtbot.keyClicks(outcome, "Stays at home through the winter")
+    prognosis = shown.editor.editor("plan", "prognosis").widget
+    qtbot.keyClick(outcome, Qt.Key.Key_Tab)  # leaving the box saves it
+    assert focused() is prognosis
+    qtbot.keyClicks(prognosis, "Stable with support")
+    qtbot.waitUntil(lambda: "✓  Expected outcome and prognosis" in shown.checklist.texts())
+    plan = plans.current_plan(vault, patient)
+    assert plan is not None and plan.expected_outcome == "Stays at home through the winter"
+
+    qtbot.mouseClick(
+        next(
+            b
+            for b in shown.checklist.findChildren(QPushButton)
+            if b.accessibleName() == "Go to Interventions, with who is responsible"
+        ),
+        Qt.MouseButton.LeftButton,
+    )
+    assert current_text(shown) == f"Intervention: {ACTION_TEXT}"  # an agency, not named
+    assert focused() is shown.editor.editor(INTERVENTION, "responsible_name").widget

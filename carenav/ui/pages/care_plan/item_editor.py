@@ -606,6 +606,7 @@ class NewItemPage(QWidget):
         self.context.setText(context)
         self.context.setVisible(bool(context))
         self.caption.setText(caption)
+        self.line.setAccessibleName(caption)
         self.add_button.setText(button)
         self.line.setText(typed)
         self.show_message("")
@@ -778,8 +779,15 @@ class ItemEditor(QWidget):
         """Load a record into its page (what is pending for the shown one is saved first)."""
         self.flush()
         page = self.pages[kind]
+        again = (
+            kind == self.kind
+            and self.record is not None
+            and record.id == self.record.id
+            and self.stack.currentWidget() is self.scrolls[kind]
+        )
         self.kind, self.record = kind, record
-        self.savers[kind].load(record.id, values_of(FIELDS[kind], record))
+        if not again:  # the same record again (a refresh): leave the fields as they are
+            self.savers[kind].load(record.id, values_of(FIELDS[kind], record))
         page.set_context(context)
         if kind == NEED:
             source = code_label(codes.NEED_SOURCES, record.source)

@@ -820,8 +820,10 @@ class CarePlanPanel(QWidget):
         assert target is not None
         if kind.startswith("new-"):
             new_kind = kind[len("new-") :]
-            need = self.model.node(self.model.index_for(target))
-            self._start_new(new_kind, need, str(payload.get("text", "")))
+            node = self.model.node(self.model.index_for(target))
+            need = node if node is not None and node.kind == NEED else None
+            if new_kind == NEED or need is not None:
+                self._start_new(new_kind, need, str(payload.get("text", "")))
         elif kind == "progress":
             self._select(target)
             self.add_progress(payload)
@@ -868,8 +870,14 @@ class CarePlanPanel(QWidget):
         return node.record_id if node is not None else None
 
     def _select(self, record_id: uuid.UUID | None) -> None:
-        if record_id is not None:
-            self.tree.select(self.model.index_for(record_id))
+        """Make a row current and show it in the editor (also when it was current already)."""
+        if record_id is None:
+            return
+        index = self.model.index_for(record_id)
+        self.tree.select(index)
+        shown = self.editor.record
+        if self.editor.is_adding() or shown is None or shown.id != record_id:
+            self._on_current_changed(index, QModelIndex())
 
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if self.adding is not None:
