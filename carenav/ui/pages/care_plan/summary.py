@@ -27,7 +27,7 @@ from carenav.store.vault import Vault
 from carenav.ui.formatting import code_label, format_date
 
 NO_PLAN = "No care plan yet"
-MAX_GOALS = 5
+MAX_GOALS = 3  # the strip above the chart tabs must stay short on a 768-pixel screen
 MAX_DUE = 3
 DONE = ("completed", "cancelled")
 GOAL_BADGES = {

@@ -45,6 +45,7 @@ from carenav.ui.pages.assessment.launcher import AssessmentLauncher
 from carenav.ui.pages.assessment.panel import AssessmentsPanel
 from carenav.ui.pages.assessment.risk_tier import RiskTierDialog
 from carenav.ui.pages.care_plan.panel import CarePlanPanel
+from carenav.ui.pages.care_plan.summary import PlanSummary
 from carenav.ui.pages.chart.banner import ChartBanner
 from carenav.ui.pages.chart.dialogs import ask_save_discard_cancel, confirm_removal
 from carenav.ui.pages.chart.draft_banner import (
@@ -138,6 +139,8 @@ class ChartPage(QWidget):
         }
         self.assessments = AssessmentsPanel()
         self.care_plan = CarePlanPanel()
+        self.plan_summary = PlanSummary()
+        self.care_plan.plan_changed.connect(self._show_plan_summary)
         self.assessment_launcher = AssessmentLauncher(
             self.assessments, self, self.catalogue, self.show_safety
         )
@@ -153,6 +156,7 @@ class ChartPage(QWidget):
         self._add_page_buttons()
         layout.addWidget(self.banner)
         layout.addWidget(self.draft_banner)
+        layout.addWidget(self.plan_summary)
         layout.addWidget(self.tabs, 1)
 
         self._add_shortcuts()
@@ -263,6 +267,7 @@ class ChartPage(QWidget):
         self.assessment_launcher.set_patient(vault, chart.patient.id)
         self.care_plan.templates_folder = self.templates_folder
         self.care_plan.show_patient(vault, chart.patient.id)
+        self._show_plan_summary()
         self.show_safety()
         self.copy_phone_action.setEnabled(bool(self.phone_number()))
         self.tabs.setCurrentIndex(0)
@@ -301,6 +306,16 @@ class ChartPage(QWidget):
 
     def _on_tab_changed(self, _index: int) -> None:
         self.show_safety()
+        self._show_plan_summary()
+
+    def _show_plan_summary(self) -> None:
+        """The plan at a glance above every tab but the Care plan tab (which shows it all)."""
+        on_plan_tab = self.tabs.currentIndex() == CARE_PLAN_TAB
+        if self.vault is None or self.patient is None or on_plan_tab:
+            self.plan_summary.setVisible(False)
+            return
+        self.plan_summary.show_plan(self.vault, self.patient.id)
+        self.plan_summary.setVisible(True)
 
     def clear(self) -> None:
         """Drop every piece of patient information from every widget and model."""
@@ -309,6 +324,7 @@ class ChartPage(QWidget):
         self.assessments.clear()
         self.assessment_launcher.set_patient(None, None)
         self.care_plan.clear()
+        self.plan_summary.clear()
         self.form.clear()
         self.banner.clear()
         self.pending_drafts = []
