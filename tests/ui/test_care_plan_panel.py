@@ -269,7 +269,8 @@ def test_a_need_a_goal_and_an_intervention_are_added_with_the_keyboard_only(
     panel = shown
     plan = plans.start_plan(vault, patient)
     panel.show_patient(vault, patient)
-    panel.tree.setFocus()
+    panel.setFocus()  # as the chart does for Ctrl+8
+    assert focused() is panel.tree
     qtbot.keyClick(panel.tree, Qt.Key.Key_Insert)  # on Plan details: a need at once
     assert panel.editor.is_adding() and focused() is panel.editor.new_page.line
     qtbot.keyClicks(focused(), NEED_TEXT)

@@ -458,6 +458,32 @@ class FormPage(QWidget):
         self.layout_.addWidget(self.heading)
         self.layout_.addWidget(self.context)
 
+    def rows(self, *rows: str | tuple[str, str]) -> QVBoxLayout:
+        """Fields with their labels above them; a pair of names shares one line."""
+        column = QVBoxLayout()
+        column.setSpacing(8)
+        for row in rows:
+            if isinstance(row, str):
+                column.addLayout(self._labelled(row))
+                continue
+            line = QHBoxLayout()
+            line.setSpacing(12)
+            for name in row:
+                line.addLayout(self._labelled(name), 1)
+            column.addLayout(line)
+        return column
+
+    def _labelled(self, name: str) -> QVBoxLayout:
+        editor = self.editors[name]
+        spec = editor.spec
+        caption = QLabel(f"{spec.label} *" if spec.required else spec.label)
+        caption.setBuddy(editor.widget)
+        box = QVBoxLayout()
+        box.setSpacing(3)
+        box.addWidget(caption)
+        box.addWidget(editor.row)
+        return box
+
     def form(self, names: Sequence[str] | None = None) -> QFormLayout:
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -724,7 +750,15 @@ class ItemEditor(QWidget):
 
     def _goal_page(self) -> FormPage:
         page = FormPage(GOAL, "Goal")
-        page.layout_.addLayout(page.form())
+        page.layout_.addLayout(
+            page.rows(
+                "text",
+                "measure",
+                ("target_value", "target_date"),
+                ("priority", "status"),
+                "patient_facing",
+            )
+        )
         self.progress_list = RecordList("Progress", "Add progress note…", "No progress noted yet.")
         self.progress_list.add_button.clicked.connect(self.add_progress_requested)
         self.education_list = RecordList(
@@ -737,7 +771,14 @@ class ItemEditor(QWidget):
 
     def _intervention_page(self) -> FormPage:
         page = FormPage(INTERVENTION, "Intervention")
-        page.layout_.addLayout(page.form())
+        page.layout_.addLayout(
+            page.rows(
+                "what",
+                ("category", "status"),
+                ("responsible", "responsible_name"),
+                ("frequency", "due_date"),
+            )
+        )
         return page
 
     def _plan_page(self) -> FormPage:

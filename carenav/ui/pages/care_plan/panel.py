@@ -373,7 +373,7 @@ class Checklist(QFrame):
         content = QWidget()
         content.setObjectName("checklistContent")
         inner = QVBoxLayout(content)
-        inner.setContentsMargins(14, 12, 14, 12)
+        inner.setContentsMargins(12, 12, 8, 12)
         inner.setSpacing(8)
         inner.addWidget(self.title)
         inner.addWidget(self.summary)
@@ -385,6 +385,7 @@ class Checklist(QFrame):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(content)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(1, 1, 1, 1)
         layout.addWidget(scroll)
@@ -422,8 +423,8 @@ class Checklist(QFrame):
             layout.addWidget(wrapped(f"○  {element.label}", "elementMissing"))
             layout.addWidget(wrapped(element.how_to_meet, "howToMeet"))
         links = QHBoxLayout()
-        links.setContentsMargins(18, 0, 0, 0)
-        links.setSpacing(4)
+        links.setContentsMargins(0, 0, 0, 0)
+        links.setSpacing(2)
         go = QPushButton("Go to it")
         go.setFlat(True)
         go.setAccessibleName(f"Go to {element.label}")
@@ -618,8 +619,11 @@ class CarePlanPanel(QWidget):
         inner.setSpacing(2)
         inner.addWidget(self.tree, 1)
         self.keys_hint = wrapped(
-            "Insert: add   ·   Enter: edit   ·   Delete: remove   ·   Ctrl+↑ ↓: move",
-            "keysHint",
+            "Insert add  ·  Enter edit  ·  Delete remove  ·  Ctrl+↑↓ move", "keysHint"
+        )
+        self.keys_hint.setToolTip(
+            "Insert or Ctrl+N: add a need, goal or intervention. Enter: edit the row. "
+            "Delete: remove it (Ctrl+Z undoes). Ctrl+Up and Ctrl+Down: move it."
         )
         self.keys_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         inner.addWidget(self.keys_hint)
@@ -673,9 +677,11 @@ class CarePlanPanel(QWidget):
             self.model.clear()
             self.editor.clear()
             self.stack.setCurrentIndex(0)
+            self.setFocusProxy(self.start_button)
             return
         self.plan_id = plan.id
         self.stack.setCurrentIndex(1)
+        self.setFocusProxy(self.tree)  # the chart's Ctrl+8 puts the keyboard in the tree
         self._reload(self._current_id())
         self._offer_dialog_drafts()
 
@@ -702,6 +708,7 @@ class CarePlanPanel(QWidget):
         self.publish_button.setText("Publish…")
         self.start_button.setEnabled(False)
         self.stack.setCurrentIndex(0)
+        self.setFocusProxy(self.start_button)
 
     def keep_as_draft(self) -> bool:
         """Save what can be saved and keep refused typing as drafts; never asks.

@@ -54,6 +54,7 @@ QLabel#elementMissing {{ color: #7a4b00; font-weight: 600; }}
 QLabel#elementExcused {{ color: #334e68; }}
 QLabel#exceptionText {{ color: #334e68; font-style: italic; }}
 QScrollArea#checklistScroll, QWidget#checklistContent {{ background: #ffffff; border: none; }}
+QWidget#checklistContent QPushButton:flat {{ padding: 2px 4px; }}
 QLabel#emptyTitle {{ font-size: {title}pt; font-weight: 600; color: {NAVY}; }}
 QLabel#emptyText {{ color: #334e68; }}
 QFrame#emptyCard {{ background: #ffffff; border: 1px solid #d9dee5; border-radius: 12px; }}
