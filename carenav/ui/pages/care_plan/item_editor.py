@@ -449,6 +449,11 @@ class FormPage(QWidget):
             if isinstance(editor.widget, QPlainTextEdit):
                 editor.widget.setMinimumHeight(72)
                 editor.widget.setMaximumHeight(110)
+            elif isinstance(editor.widget, QComboBox):  # long labels must not widen the page
+                editor.widget.setSizeAdjustPolicy(
+                    QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+                )
+                editor.widget.setMinimumContentsLength(8)
         self.heading = wrapped(heading, "editorHeading")
         self.context = wrapped("", "editorContext")
         self.context.setVisible(False)
@@ -717,6 +722,7 @@ class ItemEditor(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         holder = QWidget()
         holder.setObjectName("editorPage")
         inner = QVBoxLayout(holder)
@@ -774,9 +780,10 @@ class ItemEditor(QWidget):
         page.layout_.addLayout(
             page.rows(
                 "what",
-                ("category", "status"),
+                "category",
                 ("responsible", "responsible_name"),
                 ("frequency", "due_date"),
+                "status",
             )
         )
         return page
