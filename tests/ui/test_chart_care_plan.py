@@ -71,3 +71,23 @@ def test_a_patient_without_a_plan_is_told_so_quietly(qtbot: Any, vault: Vault) -
     page.show()
     page.show_patient(vault, patient)
     assert page.plan_summary.text() == "No care plan yet"
+
+
+def test_care_plan_drafts_are_left_to_the_care_plan_tab(qtbot: Any, vault: Vault) -> None:
+    from carenav.services.drafts import save_draft
+    from carenav.ui.pages.care_plan.panel import DRAFT_PREFIX
+
+    patient = _patient_with_plan(vault)
+    save_draft(
+        vault,
+        form=f"{DRAFT_PREFIX}goal",
+        patient_id=patient,
+        record_id=None,
+        payload={"target_value": "twice a day"},
+    )
+    page = ChartPage()
+    qtbot.addWidget(page)
+    page.show()
+    page.show_patient(vault, patient)
+    assert page.pending_drafts == []
+    assert not page.draft_banner.isVisible()

@@ -44,6 +44,7 @@ from carenav.ui.item_models.assessments import short_name
 from carenav.ui.pages.assessment.launcher import AssessmentLauncher
 from carenav.ui.pages.assessment.panel import AssessmentsPanel
 from carenav.ui.pages.assessment.risk_tier import RiskTierDialog
+from carenav.ui.pages.care_plan.panel import DRAFT_PREFIX as PLAN_DRAFT_PREFIX
 from carenav.ui.pages.care_plan.panel import CarePlanPanel
 from carenav.ui.pages.care_plan.summary import PlanSummary
 from carenav.ui.pages.chart.banner import ChartBanner
@@ -438,8 +439,10 @@ class ChartPage(QWidget):
     def _offer_drafts(self) -> None:
         if self.vault is None or self.patient is None:
             return
-        self.pending_drafts = [  # unfinished assessments are offered on their own tab
-            d for d in drafts_for(self.vault, self.patient.id) if instrument_of_form(d.form) is None
+        self.pending_drafts = [  # assessments and care-plan edits are offered on their own tabs
+            d
+            for d in drafts_for(self.vault, self.patient.id)
+            if instrument_of_form(d.form) is None and not d.form.startswith(PLAN_DRAFT_PREFIX)
         ]
         if self.pending_drafts:
             self.draft_banner.offer(self.pending_drafts[0].updated_at)
