@@ -6,7 +6,8 @@ interventions that fall due (what, who, when; overdue ones marked). When a versi
 has been published the summary shows that version, which is what the patient agreed
 to and holds a copy of, and says so when the draft has changes not yet published;
 before the first publication it shows the draft. Compact: a header line and two
-short columns.
+short columns with one line per goal and per intervention (the whole text in a
+tooltip), so it fits above the chart's tabs on a small laptop screen.
 """
 
 from __future__ import annotations
@@ -17,8 +18,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QPainter, QPaintEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from carenav.models.codes import GOAL_STATUSES, RESPONSIBLE
 from carenav.services.care_plans import current_plan, load_plan
@@ -149,6 +159,40 @@ def build_summary(vault: Vault, patient_id: uuid.UUID, today: date | None = None
     return summary
 
 
+class ElidedLabel(QLabel):
+    """One line that ends in "…" when it does not fit; the whole text is its tooltip.
+
+    Keeps the summary strip one line per goal and per intervention, so it stays short
+    above the chart's tabs on a small laptop screen.
+    """
+
+    def __init__(self, text: str, name: str) -> None:
+        super().__init__(text)
+        self.setObjectName(name)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setToolTip(text)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(40, super().minimumSizeHint().height())
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        rect = self.contentsRect()
+        shown = self.fontMetrics().elidedText(
+            self.text(), Qt.TextElideMode.ElideRight, rect.width()
+        )
+        self.style().drawItemText(
+            painter,
+            rect,
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+            self.palette(),
+            self.isEnabled(),
+            shown,
+            self.foregroundRole(),
+        )
+
+
 def _label(text: str, name: str, *, wrap: bool = False) -> QLabel:
     label = QLabel(text)
     label.setObjectName(name)
@@ -220,49 +264,45 @@ class PlanSummary(QFrame):
 
     @staticmethod
     def _columns(summary: Summary) -> QHBoxLayout:
+        """Goals on the left, the next due interventions on the right: one line each."""
         row = QHBoxLayout()
         row.setSpacing(28)
         goals = QGridLayout()
         goals.setHorizontalSpacing(10)
-        goals.setVerticalSpacing(2)
-        goals.addWidget(_label("Goals", "summaryHeading"), 0, 0, 1, 2)
-        line = 1
-        for goal in summary.goals:
-            top = Qt.AlignmentFlag.AlignTop
-            goals.addWidget(_label(goal.status, goal.badge), line, 0, top)
-            goals.addWidget(_label(goal.text, "summaryText", wrap=True), line, 1)
-            line += 1
+        goals.setVerticalSpacing(4)
+        goals.addWidget(_label("Goals", "summaryHeading"), 0, 0, 1, 3)
+        for line, goal in enumerate(summary.goals, start=1):
+            goals.addWidget(_label(goal.status, goal.badge), line, 0)
+            goals.addWidget(ElidedLabel(goal.text, "summaryText"), line, 1)
             if goal.target:
-                goals.addWidget(_label(_unbroken(goal.target), "summaryMuted", wrap=True), line, 1)
-                line += 1
-            goals.setRowMinimumHeight(line, 4)
-            line += 1
+                goals.addWidget(ElidedLabel(_unbroken(goal.target), "summaryMuted"), line, 2)
+        last = len(summary.goals) + 1
         if not summary.goals:
-            goals.addWidget(_label("No goals yet", "summaryMuted"), line, 0, 1, 2)
+            goals.addWidget(_label("No goals yet", "summaryMuted"), last, 0, 1, 3)
         elif summary.more_goals:
-            goals.addWidget(_label(f"and {summary.more_goals} more", "summaryMuted"), line, 1)
-        goals.setColumnStretch(1, 1)
-        goals.setRowStretch(line + 1, 1)
+            more = f"and {summary.more_goals} more on the Care plan tab"
+            goals.addWidget(_label(more, "summaryMuted"), last, 1, 1, 2)
+        goals.setColumnStretch(1, 3)
+        goals.setColumnStretch(2, 2)
+        goals.setRowStretch(last + 1, 1)
         due = QGridLayout()
         due.setHorizontalSpacing(12)
-        due.setVerticalSpacing(6)
+        due.setVerticalSpacing(4)
         due.addWidget(_label("Next due", "summaryHeading"), 0, 0, 1, 3)
         for index, item in enumerate(summary.due, start=1):
-            top = Qt.AlignmentFlag.AlignTop
             when = _label(_unbroken(format_date(item.due)), "summaryDue", wrap=False)
             if item.overdue:
                 when.setObjectName("summaryOverdue")
-            due.addWidget(when, index, 0, top)
-            what = _label(f"{item.what} · {item.who}", "summaryText", wrap=True)
-            due.addWidget(what, index, 1, top)
+            due.addWidget(when, index, 0)
+            due.addWidget(ElidedLabel(f"{item.what} · {item.who}", "summaryText"), index, 1)
             if item.overdue:
-                due.addWidget(_label("Overdue", "badgeAmber"), index, 2, top)
+                due.addWidget(_label("Overdue", "badgeAmber"), index, 2)
         if not summary.due:
             due.addWidget(_label("Nothing due with a date", "summaryMuted"), 1, 0, 1, 3)
         due.setColumnStretch(1, 1)
         due.setRowStretch(len(summary.due) + 2, 1)
-        row.addLayout(goals, 1)
-        row.addLayout(due, 1)
+        row.addLayout(goals, 3)
+        row.addLayout(due, 2)
         return row
 
 
