@@ -1319,6 +1319,16 @@ class PlanStory:
                     PlanIntervention, item, {"status": "in-progress"}, self.clock.at(day)
                 )
                 changed = True
+        for item in rows.interventions:  # a step long past its date is done or rescheduled
+            due = item["due_date"]
+            if item["status"] in ("completed", "cancelled") or due is None or due >= day:
+                continue
+            if dice.chance(0.4):
+                update: dict[str, Any] = {"status": "completed"}
+            else:
+                update = {"due_date": day + timedelta(days=dice.pick((7, 14, 21, 30)))}
+            rows.update_item(PlanIntervention, item, update, self.clock.at(day))
+            changed = True
         return changed
 
     def _possible_changes(self, window: Window) -> list[tuple[str, float]]:
