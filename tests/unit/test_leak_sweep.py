@@ -32,6 +32,7 @@ from carenav.instruments import parse_definition
 from carenav.models import (
     CaseNote,
 )
+from carenav.services import care_plans, plan_versions
 from carenav.services.assessments import complete, save_answers
 from carenav.services.chart import add_chart_record, load_chart, update_chart_record
 from carenav.services.csv_import import guess_mapping, plan_import, read_csv, run_import
@@ -190,6 +191,18 @@ def test_marker_in_every_field_leaves_no_trace_after_every_workflow(
     save_answers(vault, patient_id=patient_id, instrument=WORDS_FORM, answers=words)
     complete(vault, patient_id=patient_id, instrument=WORDS_FORM, answers=words)
     save_answers(vault, patient_id=patient_id, instrument=WORDS_FORM, answers={"again": marker})
+
+    # a care plan: typed, published as a frozen version, agreed with a signature
+    plan = care_plans.start_plan(vault, patient_id, {"preferences": f"{marker} stay home"})
+    need = care_plans.add_need(vault, plan.id, {"text": f"{marker} need"})
+    care_plans.add_goal(vault, plan.id, need.id, {"text": f"{marker} goal"})
+    care_plans.add_intervention(vault, plan.id, need.id, {"what": f"{marker} step"})
+    version = plan_versions.publish(vault, plan.id)
+    plan_versions.record_agreement(
+        vault,
+        version.id,
+        {"agreed_by": marker, "agreed_on": "2026-11-30", "method": "verbal", "note": marker},
+    )
 
     # CSV import (the source file is the user's own: removed before the sweep)
     source = tmp_path / "user-files" / "caseload.csv"
