@@ -446,3 +446,55 @@ def test_summary_without_a_plan_and_after_clear(qtbot: QtBot, vault: Vault) -> N
     summary.clear()
     assert summary.text() == ""
     assert [label.text() for label in summary.findChildren(QLabel) if label.text()] == []
+
+
+def test_an_agreement_being_entered_when_the_vault_locks_is_kept_and_put_back(
+    qtbot: QtBot, vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from carenav.services.drafts import drafts_for
+    from carenav.ui.pages.care_plan.agreement_dialog import AGREEMENT_DRAFT_FORM
+    from carenav.ui.pages.care_plan.panel import CarePlanPanel
+
+    patient, plan_id, _made = _two_versions(vault)
+    panel = CarePlanPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.show_patient(vault, patient)
+    version = versions.get_version(vault, plan_id, 2)
+    dialog = AgreementDialog(vault, version, parent=panel)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    _click(dialog.how_buttons["screen"])
+    _sign(dialog.pad)
+    dialog.note_edit.setPlainText("Signed at the kitchen table with her son present")
+    strokes = dialog.pad.strokes_text()
+    assert strokes
+
+    assert panel.keep_as_draft()  # what the lock calls; it never asks
+    assert not dialog.isVisible()
+    [kept] = [d for d in drafts_for(vault, patient) if d.form == AGREEMENT_DRAFT_FORM]
+    assert kept.record_id == version.id and kept.payload["strokes"] == strokes
+    panel.clear()
+
+    restored: dict[str, Any] = {}
+
+    def check_and_save(shown: AgreementDialog) -> int:
+        restored["note"] = shown.note_edit.toPlainText()
+        restored["method"] = shown.method()
+        restored["drawn"] = not shown.pad.is_empty()
+        shown.accept()
+        return int(shown.result())
+
+    monkeypatch.setattr(AgreementDialog, "exec", check_and_save)
+    panel.show_patient(vault, patient)
+    assert "an agreement" in panel.strip_text.text()
+    panel._reopen_draft()
+    assert restored == {
+        "note": "Signed at the kitchen table with her son present",
+        "method": "screen",
+        "drawn": True,
+    }
+    agreements = plans.load_plan(vault, plan_id).agreements[version.id]
+    assert [a.method for a in agreements] == ["screen"]
+    assert agreements[0].signature_png and agreements[0].signature_png.startswith(b"\x89PNG")
+    assert not [d for d in drafts_for(vault, patient) if d.form == AGREEMENT_DRAFT_FORM]

@@ -10,6 +10,7 @@ the pad still takes focus (with a visible frame) so Delete clears it.
 
 from __future__ import annotations
 
+import json
 from itertools import pairwise
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt, Signal
@@ -105,6 +106,35 @@ class SignaturePad(QWidget):
         self.setAccessibleDescription("The stored signature (read-only).")
         self.update()
         return True
+
+    # -- strokes as text (an encrypted draft when the vault locks mid-signature) ---
+
+    def strokes_text(self) -> str:
+        """The strokes as compact text ('' when empty), for an encrypted draft."""
+        return (
+            json.dumps(
+                [
+                    [[round(p.x(), 1), round(p.y(), 1), round(w, 2)] for p, w in s]
+                    for s in self._strokes
+                ],
+                separators=(",", ":"),
+            )
+            if self._strokes
+            else ""
+        )
+
+    def set_strokes_text(self, text: str) -> bool:
+        """Put back strokes kept by strokes_text(); False (and an empty pad) if unreadable."""
+        self.clear()
+        try:
+            raw = json.loads(text) if text else []
+            strokes = [[(QPointF(float(x), float(y)), float(w)) for x, y, w in s] for s in raw]
+        except (ValueError, TypeError):
+            return False
+        self._strokes = [s for s in strokes if s]
+        self.clear_button.setEnabled(bool(self._strokes))
+        self.update()
+        return bool(self._strokes)
 
     # -- the picture ---------------------------------------------------------
 

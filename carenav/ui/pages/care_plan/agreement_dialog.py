@@ -35,9 +35,10 @@ from PySide6.QtWidgets import (
 )
 
 from carenav.errors import CareNavError, InvalidInput
-from carenav.models import CarePlanVersion, PlanAgreement
+from carenav.models import CarePlan, CarePlanVersion, PlanAgreement
 from carenav.models.codes import AGREEMENT_METHODS, AGREEMENT_RELATIONSHIPS, COPY_METHODS
 from carenav.services.care_plans import load_plan
+from carenav.services.drafts import save_draft
 from carenav.services.patients import get_patient
 from carenav.services.plan_versions import record_agreement, record_copy_given
 from carenav.services.validation import parse_date
@@ -68,6 +69,16 @@ def agreement_summary(agreement: PlanAgreement) -> str:
     if agreement.copy_given_on is not None:
         return f"{text}; copy given {format_date(agreement.copy_given_on)}"
     return f"{text}; no copy given yet"
+
+
+AGREEMENT_DRAFT_FORM = "care-plan:agreement"  # the Care plan tab offers it back
+
+
+def patient_id_of_plan(vault: Vault, plan_id: uuid.UUID) -> uuid.UUID:
+    with vault.session() as session:
+        plan = session.get(CarePlan, plan_id)
+        assert plan is not None
+        return plan.patient_id
 
 
 def patient_name_for(vault: Vault, plan_id: uuid.UUID) -> str:
@@ -280,6 +291,59 @@ class AgreementDialog(QDialog):
         if values["method"] == "screen" and not self.pad.is_empty():
             values["signature_png"] = self.pad.to_png()
         return values
+
+    # -- a draft when the vault locks (nothing typed or drawn is lost) ---------
+
+    def draft_payload(self) -> dict[str, str]:
+        """Everything entered, as text for an encrypted draft (the drawing as its strokes)."""
+        return {
+            "agreed_by": self.name_edit.text(),
+            "relationship": str(self.relationship_combo.currentData() or ""),
+            "agreed_on": self.date_field.text(),
+            "method": self.method(),
+            "copy_given_on": self.copy_date.text(),
+            "copy_method": str(self.copy_method.currentData() or ""),
+            "note": self.note_edit.toPlainText(),
+            "strokes": self.pad.strokes_text(),
+        }
+
+    def keep_as_draft(self) -> bool:
+        """Keep what was entered as an encrypted draft, then close; never asks."""
+        kept = False
+        if self.has_typed_changes():
+            save_draft(
+                self.vault,
+                form=AGREEMENT_DRAFT_FORM,
+                patient_id=patient_id_of_plan(self.vault, self.version.plan_id),
+                record_id=self.version.id,
+                payload=self.draft_payload(),
+            )
+            kept = True
+        self.reject()
+        return kept
+
+    def restore(self, payload: dict[str, object]) -> None:
+        """Put back what a draft kept (see draft_payload)."""
+
+        def text(name: str) -> str:
+            value = payload.get(name, "")
+            return value if isinstance(value, str) else ""
+
+        relationship = self.relationship_combo.findData(text("relationship"))
+        if relationship >= 0:
+            self.relationship_combo.setCurrentIndex(relationship)
+        self.name_edit.setText(text("agreed_by"))
+        self.date_field.line.setText(text("agreed_on"))
+        button = self.how_buttons.get(text("method"))
+        if button is not None:
+            button.setChecked(True)
+        self.copy_date.line.setText(text("copy_given_on"))
+        copy_method = self.copy_method.findData(text("copy_method"))
+        if copy_method >= 0:
+            self.copy_method.setCurrentIndex(copy_method)
+        self.note_edit.setPlainText(text("note"))
+        self.pad.set_strokes_text(text("strokes"))
+        self._show_general("What was entered before the vault locked is back. Check it and save.")
 
     def has_typed_changes(self) -> bool:
         return self.values() != self._start or not self.pad.is_empty()

@@ -105,6 +105,7 @@ DIALOG_NAMES = {
     "new-need": "a new need",
     "new-goal": "a new goal",
     "new-intervention": "a new intervention",
+    "agreement": "an agreement",
 }
 DRAFT_NOT_KEPT = "Some typing could not be kept as a draft ({error})."
 STATUS_PAUSE_MS = 250
@@ -721,6 +722,7 @@ class CarePlanPanel(QWidget):
             return False
         kept = False
         try:
+            kept = self._keep_agreements() or kept
             kept = self._keep_dialog() or kept
             kept = self._keep_new_item() or kept
             self._keep_refused()
@@ -738,6 +740,30 @@ class CarePlanPanel(QWidget):
         return kept
 
     # -- drafts ------------------------------------------------------------------------
+
+    def _keep_agreements(self) -> bool:
+        """An agreement being entered (from Versions and agreement…) becomes a draft."""
+        from carenav.ui.pages.care_plan.agreement_dialog import AgreementDialog
+
+        kept = False
+        for dialog in self.findChildren(AgreementDialog):
+            if dialog.isVisible():
+                kept = dialog.keep_as_draft() or kept
+        return kept
+
+    def _reopen_agreement(self, version_id: uuid.UUID, payload: dict[str, Any]) -> None:
+        from carenav.ui.pages.care_plan.agreement_dialog import AgreementDialog
+
+        version = (
+            next((v for v in self.view.versions if v.id == version_id), None) if self.view else None
+        )
+        if version is None or self.vault is None:
+            return
+        dialog = AgreementDialog(self.vault, version, parent=self)
+        dialog.restore(payload)
+        if self._exec(dialog):
+            self.refresh()
+            self.plan_changed.emit()
 
     def _keep_dialog(self) -> bool:
         dialog = self.dialog
@@ -831,6 +857,8 @@ class CarePlanPanel(QWidget):
             need = node if node is not None and node.kind == NEED else None
             if new_kind == NEED or need is not None:
                 self._start_new(new_kind, need, str(payload.get("text", "")))
+        elif kind == "agreement":
+            self._reopen_agreement(target, payload)
         elif kind == "progress":
             self._select(target)
             self.add_progress(payload)
