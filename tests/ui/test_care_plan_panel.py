@@ -43,12 +43,8 @@ from carenav.ui.item_models.care_plan import (
     SUBTITLE_ROLE,
     CarePlanModel,
 )
-from carenav.ui.pages.care_plan.panel import (
-    DRAFT_PREFIX,
-    CarePlanPanel,
-    MissingElementsDialog,
-    PublishDialog,
-)
+from carenav.ui.pages.care_plan.panel import DRAFT_PREFIX, CarePlanPanel
+from carenav.ui.pages.care_plan.publishing import MissingElementsDialog, PublishDialog
 from carenav.ui.pages.care_plan.suggestions import AddFromDialog
 
 FAMILY = "Quillfeather"
