@@ -25,6 +25,7 @@ from carenav.models import (
     AdvocacyRecord,
     CarePlan,
     CarePlanVersion,
+    CareTeamMember,
     EducationRecord,
     GoalProgress,
     PlanAgreement,
@@ -639,6 +640,7 @@ class PlanView:
     advocacy: list[AdvocacyRecord]
     versions: list[CarePlanVersion]
     agreements: dict[uuid.UUID, list[PlanAgreement]]
+    care_team: list[CareTeamMember] = field(default_factory=list)  # from the chart
 
     def goals(self) -> list[PlanGoal]:
         return [g.goal for n in self.needs for g in n.goals]
@@ -692,6 +694,16 @@ def load_plan(vault: Vault, plan_id: uuid.UUID) -> PlanView:
                 .order_by(col(CarePlanVersion.number))
             ).all()
         )
+        care_team = list(
+            session.exec(
+                select(CareTeamMember)
+                .where(
+                    CareTeamMember.patient_id == plan.patient_id,
+                    col(CareTeamMember.deleted_at).is_(None),
+                )
+                .order_by(col(CareTeamMember.created_at), col(CareTeamMember.id))
+            ).all()
+        )
         agreements: dict[uuid.UUID, list[PlanAgreement]] = {v.id: [] for v in versions}
         if versions:
             for agreement in session.exec(
@@ -722,7 +734,7 @@ def load_plan(vault: Vault, plan_id: uuid.UUID) -> PlanView:
         )
         for need in needs
     ]
-    return PlanView(plan, views, education, advocacy, versions, agreements)
+    return PlanView(plan, views, education, advocacy, versions, agreements, care_team)
 
 
 def _ordered(session: Session, kind: type[R], plan_id: uuid.UUID) -> list[R]:

@@ -138,8 +138,10 @@ class PlanRows:
         add: AddRow,
         new_id: Callable[[], uuid.UUID],
         cms_required: bool,
+        care_team: Sequence[Row] = (),
     ) -> None:
         self.patient_id = patient_id
+        self.care_team = list(care_team)  # the chart's, frozen into each version
         self.author = author
         self.add = add
         self.new_id = new_id
@@ -369,6 +371,19 @@ class PlanRows:
                     "understanding": e["understanding"],
                 }
                 for e in education
+            ],
+            "care_team": [
+                {
+                    "id": m["id"].hex,
+                    "name": m["name"],
+                    "role": m["role"],
+                    "organization": m["organization"],
+                    "phone": m["phone"],
+                }
+                for m in sorted(
+                    (m for m in self.care_team if m.get("deleted_at") is None),
+                    key=lambda m: (m["created_at"], str(m["id"])),
+                )
             ],
             "advocacy": [
                 {
@@ -1650,5 +1665,6 @@ class DemoPlans:
             add=add,
             new_id=dice.uuid,
             cms_required=needs_cms_plan(list(profile.programs)),
+            care_team=mine.get(CareTeamMember, ()),
         )
         PlanStory(dice, patient, profile, mine, as_of, self.templates, writer).write()

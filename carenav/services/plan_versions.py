@@ -129,6 +129,16 @@ def snapshot_of(view: PlanView) -> dict[str, Any]:
             }
             for e in view.education
         ],
+        "care_team": [
+            {
+                "id": m.id.hex,
+                "name": m.name,
+                "role": m.role,
+                "organization": m.organization,
+                "phone": m.phone,
+            }
+            for m in view.care_team
+        ],
         "advocacy": [
             {
                 "id": a.id.hex,
@@ -229,7 +239,7 @@ def snapshot_at(vault: Vault, plan_id: uuid.UUID, number: int) -> dict[str, Any]
 @dataclass(frozen=True)
 class Change:
     kind: str  # added, removed, changed, completed, achieved
-    what: str  # need, goal, intervention, plan, education, advocacy
+    what: str  # need, goal, intervention, plan, care team, education, advocacy
     text: str  # one plain sentence
 
 
@@ -321,6 +331,16 @@ def compare(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
     for need in old["needs"]:
         if need["id"] not in new_needs:
             changes.append(Change("removed", "need", f"Need removed: '{need['text']}'."))
+    old_team = {m["id"]: m for m in old.get("care_team", [])}
+    new_team = {m["id"]: m for m in new.get("care_team", [])}
+    for member_id, member in new_team.items():
+        if member_id not in old_team:
+            changes.append(Change("added", "care team", f"Care team: {member['name']} added."))
+    for member_id, member in old_team.items():
+        if member_id not in new_team:
+            changes.append(
+                Change("removed", "care team", f"Care team: {member['name']} no longer listed.")
+            )
     old_taught = {e["id"] for e in old.get("education", [])}
     for record in new.get("education", []):
         if record["id"] not in old_taught:

@@ -375,3 +375,27 @@ def test_reviews_due_for_the_worklist(vault: Vault) -> None:
     due = versions.reviews_due(vault, until=today + timedelta(days=7), today=today)
     assert [(d.patient_id, d.overdue) for d in due] == [(soon, True)]
     assert len(versions.reviews_due(vault, until=today + timedelta(days=60), today=today)) == 2
+
+
+def test_each_version_freezes_the_care_team_and_the_comparison_names_changes(
+    vault: Vault,
+) -> None:
+    from carenav.models import CareTeamMember
+    from carenav.services.chart import remove_chart_record
+
+    patient = _patient(vault)
+    nurse = add_chart_record(
+        vault, CareTeamMember, patient, {"name": "Ines Duarte, RN", "role": "home_health"}
+    )
+    plan_id, _made = _full_plan(vault, patient)
+    versions.publish(vault, plan_id)
+    remove_chart_record(vault, CareTeamMember, nurse)
+    add_chart_record(vault, CareTeamMember, patient, {"name": "Dr Osei", "phone": "555-010-2222"})
+    plans.update_plan(vault, plan_id, {"barriers": "No car on weekdays"})
+    version = versions.publish(vault, plan_id)
+    assert [m["name"] for m in version.snapshot["care_team"]] == ["Dr Osei"]
+    first = versions.get_version(vault, plan_id, 1).snapshot
+    assert [m["name"] for m in first["care_team"]] == ["Ines Duarte, RN"]
+    texts = [c.text for c in versions.compare_versions(vault, plan_id, 1, 2)]
+    assert "Care team: Dr Osei added." in texts
+    assert "Care team: Ines Duarte, RN no longer listed." in texts

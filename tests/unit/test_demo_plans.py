@@ -20,6 +20,7 @@ from carenav.models import (
     AdvocacyRecord,
     CarePlan,
     CarePlanVersion,
+    CareTeamMember,
     Condition,
     EducationRecord,
     GoalProgress,
@@ -138,7 +139,8 @@ def _view(rows: demo_plans.PlanRows) -> PlanView:
         for need in ordered(PlanNeed, rows.needs)
     ]
     advocacy = sorted(live(AdvocacyRecord, rows.advocacy), key=lambda r: r.created_at)
-    return PlanView(CarePlan(**rows.plan), needs, education, advocacy, [], {})
+    team = sorted(live(CareTeamMember, rows.care_team), key=lambda m: (m.created_at, str(m.id)))
+    return PlanView(CarePlan(**rows.plan), needs, education, advocacy, [], {}, team)
 
 
 def test_every_demo_version_freezes_what_snapshot_of_gives(
