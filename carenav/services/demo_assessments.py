@@ -352,8 +352,12 @@ class Profile:
 
 
 class Dice:
+    """One patient's own random stream (so adding patients never changes another's story)."""
+
+    stream = "carenav-demo-assessments"
+
     def __init__(self, seed: int, patient_id: uuid.UUID) -> None:
-        self.rng = random.Random(f"carenav-demo-assessments:{seed}:{patient_id.hex}")
+        self.rng = random.Random(f"{self.stream}:{seed}:{patient_id.hex}")
 
     def chance(self, p: float) -> bool:
         return self.rng.random() < p

@@ -73,7 +73,8 @@ from carenav.models import (
 )
 from carenav.plan_templates import Goal, Intervention, Template, available_templates
 from carenav.plan_templates.definition import icd10_key
-from carenav.services.care_plans import SOCIAL_DOMAINS
+from carenav.services.care_plans import PLAN_TEXT_FIELDS, SOCIAL_DOMAINS
+from carenav.services.demo_assessments import Dice as AssessmentDice
 from carenav.services.demo_assessments import Profile
 from carenav.services.plan_coverage import missing, needs_cms_plan
 from carenav.services.plan_versions import PNG_MAGIC
@@ -402,17 +403,7 @@ class PlanRows:
         }
 
 
-PLAN_TEXTS = (
-    "expected_outcome",
-    "prognosis",
-    "symptom_management",
-    "medication_management",
-    "community_services",
-    "coordination",
-    "barriers",
-    "strengths",
-    "preferences",
-)
+PLAN_TEXTS = PLAN_TEXT_FIELDS
 
 
 def _live(rows: Iterable[Row]) -> list[Row]:
@@ -813,27 +804,10 @@ def team_of(members: Sequence[Row], family: Sequence[Row]) -> Team:
 # == the random stream of one patient's plan ======================================================
 
 
-class Dice:
-    def __init__(self, seed: int, patient_id: uuid.UUID) -> None:
-        self.rng = random.Random(f"carenav-demo-plans:{seed}:{patient_id.hex}")
+class Dice(AssessmentDice):
+    """The same dice as the assessment histories, on a stream of the plans' own."""
 
-    def chance(self, p: float) -> bool:
-        return self.rng.random() < p
-
-    def between(self, low: int, high: int) -> int:
-        return self.rng.randint(low, high)
-
-    def pick(self, items: Sequence[T]) -> T:
-        return items[self.rng.randrange(len(items))]
-
-    def weighted(self, options: Sequence[tuple[T, float]]) -> T:
-        return self.rng.choices([o for o, _ in options], [w for _, w in options])[0]
-
-    def sample(self, items: Sequence[T], count: int) -> list[T]:
-        return self.rng.sample(list(items), min(count, len(items)))
-
-    def uuid(self) -> uuid.UUID:
-        return uuid.UUID(int=self.rng.getrandbits(128), version=4)
+    stream = "carenav-demo-plans"
 
 
 class Clock:
