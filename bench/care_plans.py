@@ -25,15 +25,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import shutil
-import statistics
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -41,6 +39,7 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.timing import ms, summary
 from carenav.models import Condition, PlanGoal, PlanIntervention
 from carenav.services import care_plans as plans
 from carenav.services import plan_versions as versions
@@ -56,25 +55,6 @@ TARGET_OPEN_MS = 150.0
 TARGET_COMPARE_MS = 50.0
 GOALS_PER_NEED = 3
 PANEL_SIZE = (1280, 800)
-
-
-def ms(seconds: float) -> float:
-    return round(seconds * 1000, 1)
-
-
-def percentile(values: Iterable[float], share: float) -> float:
-    """Nearest-rank percentile (share 0.95 -> p95)."""
-    ordered = sorted(values)
-    return ordered[max(1, math.ceil(share * len(ordered))) - 1]
-
-
-def summary(seconds: list[float]) -> dict[str, float]:
-    return {
-        "median_ms": ms(statistics.median(seconds)),
-        "p95_ms": ms(percentile(seconds, 0.95)),
-        "max_ms": ms(max(seconds)),
-        "runs": len(seconds),
-    }
 
 
 def repeated(action: Callable[[], Any], repeat: int) -> list[float]:

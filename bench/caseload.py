@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import platform
 import random
@@ -36,7 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,6 +43,7 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.timing import ms, percentile
 from carenav.services.chart import load_chart
 from carenav.services.demo import fill_demo_caseload
 from carenav.services.patients import CaseloadQuery, count_patients, list_patients
@@ -63,16 +63,6 @@ TARGET_SEARCH_P95_MS = 50.0
 TARGET_FLOOR_RATIO = 3.0
 TARGET_CHART_P95_MS = 100.0
 TARGET_MEMORY_MB = 300.0
-
-
-def ms(seconds: float) -> float:
-    return round(seconds * 1000, 1)
-
-
-def percentile(values: Iterable[float], share: float) -> float:
-    """Nearest-rank percentile (share 0.95 -> p95)."""
-    ordered = sorted(values)
-    return ordered[max(1, math.ceil(share * len(ordered))) - 1]
 
 
 def timed(action: Callable[..., Any], *args: Any) -> tuple[float, Any]:
