@@ -21,6 +21,12 @@ from carenav.models.careplan import (
     PlanIntervention,
     PlanNeed,
 )
+from carenav.models.followup import (
+    FOLLOW_UP_RECORD_TYPES,
+    CareTransition,
+    Contact,
+    FollowUp,
+)
 from carenav.models.patient import (
     CHART_RECORD_TYPES,
     AllergyIntolerance,
@@ -36,16 +42,20 @@ __all__ = [
     "ASSESSMENT_RECORD_TYPES",
     "CARE_PLAN_RECORD_TYPES",
     "CHART_RECORD_TYPES",
+    "FOLLOW_UP_RECORD_TYPES",
     "AdvocacyRecord",
     "AllergyIntolerance",
     "AuditEvent",
     "CarePlan",
     "CarePlanVersion",
     "CareTeamMember",
+    "CareTransition",
     "CaseNote",
     "Condition",
+    "Contact",
     "Draft",
     "EducationRecord",
+    "FollowUp",
     "GoalProgress",
     "MedicationStatement",
     "Observation",
