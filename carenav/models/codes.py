@@ -212,3 +212,48 @@ COPY_METHODS: dict[str, str] = {
     "mailed": "Mailed",
     "electronic": "Sent electronically",
 }
+
+# -- follow-up (FHIR Communication, Appointment/Task, EpisodeOfCare) ----------------------
+
+CONTACT_KINDS: dict[str, str] = {
+    "phone": "Phone call",
+    "home-visit": "Home visit",
+    "clinic-visit": "Clinic visit",
+    "video": "Video call",
+    "text": "Text message",
+    "letter": "Letter",
+    "collateral": "Contact with a provider or agency",
+}
+
+# contacts that are interactive (two-way, in real time) for transitional care
+INTERACTIVE_KINDS = frozenset({"phone", "home-visit", "clinic-visit", "video"})
+FACE_TO_FACE_KINDS = frozenset({"home-visit", "clinic-visit"})
+
+CONTACT_WITH: dict[str, str] = {
+    "patient": "Patient",
+    "caregiver": "Caregiver or family",
+    "care-team": "Care team member",
+}
+
+CONTACT_DIRECTIONS: dict[str, str] = {"outbound": "Outgoing", "inbound": "Incoming"}
+
+CONTACT_OUTCOMES: dict[str, str] = {
+    "reached": "Reached",
+    "no-answer": "No answer",
+    "voicemail": "Voicemail left",
+    "wrong-number": "Wrong number",
+    "declined": "Declined",
+}
+
+SPENT_BY: dict[str, str] = {"staff": "Care-management staff", "clinician": "Clinician"}
+
+FOLLOW_UP_STATUSES: dict[str, str] = {
+    "scheduled": "Scheduled",
+    "completed": "Completed",
+    "cancelled": "Cancelled",
+}
+
+TCM_COMPLEXITY: dict[str, str] = {
+    "moderate": "Moderate (face to face within 14 days)",
+    "high": "High (face to face within 7 days)",
+}
