@@ -1,7 +1,9 @@
 """Transitional care management (TCM, CPT 99495/99496) clocks after a discharge.
 
-Rules as implemented (CMS MLN908628 "Transitional Care Management Services"
-booklet and the CMS TCM FAQs, as summarised in docs reference section 2c):
+Rules as implemented, from the CMS "Transitional Care Management Services"
+booklet (MLN908628) and the CMS TCM FAQs as quoted by Noridian and other
+secondary sources (the team's care-management reference notes, section 2c);
+the CMS texts themselves were not re-read for this module:
 
 - Interactive contact (phone, video, face to face, or electronic) with the
   patient or caregiver within 2 business days following the discharge: the
@@ -118,10 +120,16 @@ def tcm_status(
     discharge = deadlines.discharge
     problems: list[str] = []
 
-    attempt_days = [(_local(a.at).date(), a.successful) for a in attempts]
-    timely = [ok for day, ok in attempt_days if discharge <= day <= deadlines.contact_by]
-    reached = any(ok for _, ok in attempt_days)
-    contact_met = any(timely) or len(timely) >= TIMELY_ATTEMPTS_NEEDED
+    local_attempts = [(_local(a.at), a.successful) for a in attempts]
+    timely = [
+        (moment, ok)
+        for moment, ok in local_attempts
+        if discharge <= moment.date() <= deadlines.contact_by
+    ]
+    reached = any(ok for _, ok in local_attempts)
+    # "separate" attempts: the same moment entered twice counts once
+    separate = len({moment for moment, _ in timely})
+    contact_met = any(ok for _, ok in timely) or separate >= TIMELY_ATTEMPTS_NEEDED
     contact_overdue = not contact_met and today > deadlines.contact_by
     hours_left = (_end_of_day_local(deadlines.contact_by) - _local(now)).total_seconds() / 3600
     if contact_overdue:

@@ -213,6 +213,15 @@ def test_tcm_contact_met_by_two_timely_unsuccessful_attempts(local_tz: SetTz) ->
     assert any("keep trying" in p for p in status.problems)
 
 
+def test_tcm_the_same_attempt_entered_twice_counts_once(local_tz: SetTz) -> None:
+    local_tz("America/New_York")
+    deadlines = tcm_deadlines(date(2025, 8, 29), "high", CAL)
+    twice = [Attempt(at(2, 10), False), Attempt(at(2, 10).astimezone(UTC), False)]
+    status = tcm_status(deadlines, twice, None, None, now=at(4, 9))
+    assert not status.contact_met
+    assert status.contact_overdue
+
+
 def test_tcm_one_timely_and_one_late_attempt_do_not_count(local_tz: SetTz) -> None:
     local_tz("America/New_York")
     deadlines = tcm_deadlines(date(2025, 8, 29), "high", CAL)
