@@ -22,8 +22,8 @@ the CMS texts themselves were not re-read for this module:
 Unsure, and decided conservatively or simply here:
 - Contact or an attempt on the discharge day itself is counted as timely; the
   CMS text says "following discharge" and we only know the discharge date.
-- A face-to-face visit on the discharge day is accepted; CMS discourages it
-  when the same practitioner bills the discharge, which this module cannot see.
+- A face-to-face visit on the discharge day is accepted; whether CMS allows it
+  (for instance when the same practitioner bills the discharge) was not checked.
 - Other billing conditions (patient died or was readmitted inside the 30 days,
   one TCM per patient per 30 days, discharge setting) are not checked here.
 """
