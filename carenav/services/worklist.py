@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlmodel import col, select
 
 from carenav.models import Patient
-from carenav.services import assessments, contacts, plan_versions
+from carenav.services import assessments, contacts, plan_versions, transitions
 from carenav.store.vault import Vault
 
 CCM_PROGRAMS = frozenset({"ccm", "ccm_complex"})
@@ -67,6 +67,56 @@ def follow_up_items(vault: Vault, today: date) -> list[WorkItem]:
         items.append(
             WorkItem(f.patient_id, "follow-up", f.due_at, status, title, "follow-up", f.id)
         )
+    return items
+
+
+TRANSITION_WARNING_HOURS = 48  # a contact clock is listed once it has this little time left
+
+
+def transition_items(vault: Vault, now: datetime) -> list[WorkItem]:
+    """Transitional-care clocks not yet met: the contact, then the face-to-face visit."""
+    items = []
+    for clock in transitions.open_episodes(vault, now=now):
+        status, episode = clock.status, clock.episode
+        if not status.contact_met:
+            hours = status.hours_left_for_contact
+            if status.contact_overdue:
+                state, title = "overdue", "Transitional care: the 2-business-day contact lapsed"
+            else:
+                state = "due-today" if hours <= TRANSITION_WARNING_HOURS else "due-soon"
+                title = f"Transitional care: contact within {max(int(hours), 0)} hours"
+            items.append(
+                WorkItem(
+                    episode.patient_id,
+                    "transition",
+                    clock.deadlines.contact_by,
+                    state,
+                    title,
+                    "transition",
+                    episode.id,
+                )
+            )
+        elif not status.face_to_face_met:
+            days = status.face_to_face_days_left
+            state = "overdue" if status.face_to_face_overdue else "due-soon"
+            if not status.face_to_face_overdue and days <= 1:
+                state = "due-today"
+            title = (
+                "Transitional care: the face-to-face visit is overdue"
+                if status.face_to_face_overdue
+                else f"Transitional care: face-to-face visit within {days} days"
+            )
+            items.append(
+                WorkItem(
+                    episode.patient_id,
+                    "transition",
+                    clock.deadlines.face_to_face_by,
+                    state,
+                    title,
+                    "transition",
+                    episode.id,
+                )
+            )
     return items
 
 
@@ -136,11 +186,16 @@ def plan_review_items(vault: Vault, today: date) -> list[WorkItem]:
 ORDER = {"overdue": 0, "due-today": 1, "below-threshold": 2, "due-soon": 3}
 
 
-def worklist(vault: Vault, today: date | None = None) -> list[WorkItem]:
+def worklist(
+    vault: Vault, today: date | None = None, *, now: datetime | None = None
+) -> list[WorkItem]:
     """Everything for the Today page, most urgent first."""
     today = today or date.today()
+    if now is None:  # another day's list is seen from the start of that day
+        now = datetime.now(UTC) if today == date.today() else _start_of(today)
     items = (
         follow_up_items(vault, today)
+        + transition_items(vault, now)
         + ccm_items(vault, today)
         + rescreen_items(vault, today)
         + plan_review_items(vault, today)

@@ -71,3 +71,22 @@ def test_the_worklist_puts_overdue_work_first_and_names_where_to_open_it(vault: 
     assert (ccm, "plan-review", "due-soon", "care-plan") in summary
     assert not any(i.kind == "follow-up" and i.status == "due-soon" for i in items)
     assert items[1].as_json()["kind"] == "follow-up"
+
+
+def test_a_transitional_care_clock_about_to_lapse_is_listed_with_its_hours(
+    vault: Vault,
+) -> None:
+    from carenav.services import transitions
+
+    patient = _patient(vault, "Dube")
+    transitions.add_discharge(vault, patient, {"discharge_date": date(2026, 11, 25)})
+    friday_morning = datetime(2026, 11, 27, 9, tzinfo=UTC).astimezone()
+    items = worklist(vault, date(2026, 11, 27), now=friday_morning)
+    [clock] = [i for i in items if i.kind == "transition"]
+    assert clock.due == date(2026, 11, 30) and clock.opens == "transition"
+    assert clock.title.startswith("Transitional care: contact within")
+    monday_night = datetime(2026, 12, 1, 9, tzinfo=UTC).astimezone()
+    [lapsed] = [
+        i for i in worklist(vault, date(2026, 12, 1), now=monday_night) if i.kind == "transition"
+    ]
+    assert lapsed.status == "overdue" and "lapsed" in lapsed.title
