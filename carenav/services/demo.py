@@ -45,6 +45,7 @@ from carenav.models import (
     RelatedPerson,
 )
 from carenav.services.demo_assessments import ASSESSMENT_TABLES, DemoAssessments, Profile
+from carenav.services.demo_followup import FOLLOW_UP_TABLES, DemoFollowUp
 from carenav.services.demo_plans import PLAN_TABLES, DemoPlans
 from carenav.services.patients import count_patients, new_patient
 from carenav.store.vault import Vault
@@ -2376,6 +2377,7 @@ def _build_patient(
     batch: Batch,
     histories: DemoAssessments | None,
     plans: DemoPlans | None = None,
+    followup: DemoFollowUp | None = None,
 ) -> None:
     p = _new_person(draw)
     _choose_problems(draw, p)
@@ -2436,6 +2438,8 @@ def _build_patient(
     if plans is not None:
         mine = {kind: rows[marks.get(kind, 0) :] for kind, rows in batch.tables.items()}
         plans.add_plan(batch.patients[-1], profile, mine, as_of, batch.add)
+    if followup is not None:
+        followup.add_follow_up(profile, as_of, batch.add)
 
 
 def _profile(p: Person, patient_id: uuid.UUID, enrolled: datetime, notes: list[Row]) -> Profile:
@@ -2543,6 +2547,7 @@ def fill_demo_caseload(
     as_of: date | None = None,
     assessments: bool = True,
     care_plans: bool = True,
+    follow_up: bool = True,
 ) -> int:
     """Add ``patients`` made-up patients with full charts to an empty vault; returns the count.
 
@@ -2570,13 +2575,14 @@ def fill_demo_caseload(
     draw = Draw(seed)
     histories = DemoAssessments(seed=seed, author=vault.audit.user) if assessments else None
     plans = DemoPlans(seed=seed, author=vault.audit.user) if care_plans else None
+    followup = DemoFollowUp(seed=seed, author=vault.audit.user) if follow_up else None
     done = 0
     with vault.session() as session:
         if progress is not None:
             progress(0, patients)
         while done < patients:
             step = min(CHUNK, patients - done)
-            _insert(session, _build_batch(draw, as_of, step, histories, plans))
+            _insert(session, _build_batch(draw, as_of, step, histories, plans, followup))
             done += step
             if progress is not None:
                 progress(done, patients)
@@ -2589,10 +2595,11 @@ def _build_batch(
     count: int,
     histories: DemoAssessments | None = None,
     plans: DemoPlans | None = None,
+    followup: DemoFollowUp | None = None,
 ) -> Batch:
     batch = Batch()
     for _ in range(count):
-        _build_patient(draw, as_of, batch, histories, plans)
+        _build_patient(draw, as_of, batch, histories, plans, followup)
     return batch
 
 
@@ -2603,7 +2610,7 @@ def _insert(session: Session, batch: Batch) -> None:
     connection = session.connection()
     if batch.patients:
         connection.execute(insert(table_of(Patient)), batch.patients)
-    for kind in (*CHART_RECORD_TYPES, *ASSESSMENT_TABLES, *PLAN_TABLES):
+    for kind in (*CHART_RECORD_TYPES, *ASSESSMENT_TABLES, *PLAN_TABLES, *FOLLOW_UP_TABLES):
         rows = batch.tables.get(kind)
         if rows:
             connection.execute(insert(table_of(kind)), rows)
