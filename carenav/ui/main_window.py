@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QBoxLayout,
     QDialog,
     QFileDialog,
     QLabel,
@@ -40,9 +41,12 @@ from carenav.ui.pages.backup_restore import (
 from carenav.ui.pages.caseload import CaseloadPage
 from carenav.ui.pages.change_passphrase import ChangePassphraseDialog
 from carenav.ui.pages.chart import ChartPage, NewPatientDialog
+from carenav.ui.pages.chart.chart_page import ASSESSMENTS_TAB, CARE_PLAN_TAB
 from carenav.ui.pages.create_vault import CreateVaultPage, RecoveryCodePage
 from carenav.ui.pages.import_caseload import ImportCaseloadDialog
 from carenav.ui.pages.preferences import PreferencesDialog
+from carenav.ui.pages.quick_log import QuickLogDialog
+from carenav.ui.pages.today import TodayPage
 from carenav.ui.pages.unlock import UnlockPage
 from carenav.ui.screen_lock import ScreenLockListener
 from carenav.ui.tasks import run_in_background
@@ -70,6 +74,11 @@ class MainWindow(QMainWindow):
         self.recovery_page = RecoveryCodePage()
         self.unlock_page = UnlockPage()
         self.caseload_page = CaseloadPage()
+        self.today_page = TodayPage()  # a panel at the top of the caseload (see today.py)
+        caseload_layout = self.caseload_page.layout()
+        assert isinstance(caseload_layout, QBoxLayout)
+        caseload_layout.insertWidget(0, self.today_page)
+        self.quick_log_dialog: QuickLogDialog | None = None
         self.chart_page = ChartPage()
         self.chart_page.instruments_folder = self.settings.instruments_folder
         self.chart_page.templates_folder = self.settings.templates_folder
@@ -103,6 +112,8 @@ class MainWindow(QMainWindow):
         self.caseload_page.new_patient_requested.connect(self.new_patient)
         self.caseload_page.import_requested.connect(self.import_caseload)
         self.chart_page.back_requested.connect(self.back_to_caseload)
+        self.today_page.open_requested.connect(self.open_work_item)
+        self.today_page.caseload_requested.connect(self.find_patient)
         self.chart_page.patient_changed.connect(self._on_patient_changed)
         self.chart_page.patient_removed.connect(self._on_patient_removed)
 
@@ -134,6 +145,8 @@ class MainWindow(QMainWindow):
         self.preferences_action = self._action("&Settings…", None, self.preferences)
         self.find_action = self._action("&Find patient", "Ctrl+F", self.find_patient)
         self.back_action = self._action("&Back to caseload", "Alt+Left", self.back_to_caseload)
+        self.today_action = self._action("&Today", "Ctrl+T", self.show_today)
+        self.quick_log_action = self._action("&Log a contact…", "Ctrl+K", self.quick_log)
         self.passphrase_action = self._action("Change &passphrase…", None, self.change_passphrase)
         open_action = self._action("&Open another vault…", None, self.choose_vault_file)
         quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
@@ -150,7 +163,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         go_menu = self.menuBar().addMenu("&Go")
+        go_menu.addAction(self.today_action)
         go_menu.addAction(self.find_action)
+        go_menu.addAction(self.quick_log_action)
         go_menu.addAction(self.back_action)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.audit_action)
@@ -171,6 +186,8 @@ class MainWindow(QMainWindow):
             self.audit_action,
             self.find_action,
             self.back_action,
+            self.today_action,
+            self.quick_log_action,
         ):
             action.setEnabled(unlocked)
 
@@ -243,6 +260,7 @@ class MainWindow(QMainWindow):
         if not self.demo_passphrase:
             self.settings.remember_vault(vault.db_path)
         self.caseload_page.set_vault(vault)
+        self.today_page.show_for(vault)
         self.status_label.setText("Unlocked. Press Ctrl+L to lock when you step away.")
         self.idle_watcher.set_timeout_minutes(self.settings.idle_lock_minutes)
         self.idle_watcher.start()
@@ -285,6 +303,8 @@ class MainWindow(QMainWindow):
         self.chart_page.clipboard.clear_if_ours()
         self.chart_page.clear()
         self.caseload_page.set_vault(None)
+        self.today_page.clear()
+        self.quick_log_dialog = None
         vault.lock(reason)  # audited, then sessions closed, engine disposed, key wiped
         if self.instance_lock is not None:
             self.instance_lock.release()
@@ -370,7 +390,49 @@ class MainWindow(QMainWindow):
             return
         self.chart_page.clear()
         self._show(self.caseload_page)
+        self.today_page.refresh()
         self.caseload_page.table.setFocus()
+
+    # -- today and quick log ------------------------------------------------
+
+    def show_today(self) -> None:
+        """Ctrl+T: the caseload page with the keyboard in Today's list (fresh)."""
+        if self.vault is None or not self._chart_may_close():
+            return
+        if self._showing_chart():
+            self.chart_page.clear()
+        self._show(self.caseload_page)
+        self.today_page.show_for(self.vault)
+        self.today_page.focus_list()
+
+    def open_work_item(self, patient_id: uuid.UUID, opens: str, record_id: object) -> None:
+        """Open the place that deals with a Today item (the chart, a tab, the quick log)."""
+        if self.vault is None or not self._chart_may_close():
+            return
+        self.open_patient(patient_id)
+        if opens == "assessments":
+            self.chart_page.show_section(ASSESSMENTS_TAB)
+        elif opens == "care-plan":
+            self.chart_page.show_section(CARE_PLAN_TAB)
+        elif opens == "follow-up" and isinstance(record_id, uuid.UUID):
+            self.quick_log(follow_up_id=record_id)
+
+    def quick_log(self, *, follow_up_id: uuid.UUID | None = None) -> QuickLogDialog | None:
+        """Ctrl+K: log a contact for the open chart's patient (or one found by search)."""
+        if self.vault is None:
+            return None
+        patient = self.chart_page.patient if self._showing_chart() else None
+        dialog = QuickLogDialog(
+            self.vault,
+            self,
+            patient_id=patient.id if patient is not None else None,
+            follow_up_id=follow_up_id,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(self.today_page.refresh)
+        self.quick_log_dialog = dialog
+        dialog.open()
+        return dialog
 
     def new_patient(self) -> None:
         if self.vault is None:
