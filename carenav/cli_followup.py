@@ -371,8 +371,14 @@ def cmd_ccm_report(args: argparse.Namespace, secrets: Secrets) -> int:
     writer.writerow(CSV_COLUMNS)
     for row in rows:
         codes_text = ";".join(f"{c['code']}x{c['units']}" for c in row["codes"])
-        writer.writerow([*(row[name] for name in CSV_COLUMNS[:-1]), codes_text])
+        values = [_csv_value(row[name]) for name in CSV_COLUMNS[:-1]]
+        writer.writerow([*values, codes_text])
     return 0
+
+
+def _csv_value(value: object) -> object:
+    """Booleans as 'true'/'false', as in the JSON."""
+    return str(value).lower() if isinstance(value, bool) else value
 
 
 # -- export-ics -------------------------------------------------------------------------------

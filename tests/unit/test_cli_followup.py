@@ -354,6 +354,10 @@ def test_ccm_report_csv_has_a_header_and_codes(
     by_patient = {row["patient"]: row for row in rows}
     assert by_patient[ids["ruth"]]["codes"] == "99490x1"
     assert by_patient[ids["ruth"]]["total_minutes"] == "25"
+    assert (by_patient[ids["ruth"]]["in_ccm"], by_patient[ids["ruth"]]["complex"]) == (
+        "true",
+        "false",
+    )
     assert by_patient[ids["samuel"]]["codes"] == "99487x1"
     assert by_patient[ids["ada"]]["codes"] == ""
 
