@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -195,7 +195,10 @@ class QuickLogDialog(QDialog):
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._show_elapsed)
         self._set_tab_order()
-        first = self.search if self.patient_id is None else self.kind
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        first = self.search if self.search.isVisibleTo(self) else self.kind
         first.setFocus()
 
     # -- building ---------------------------------------------------------------------

@@ -1,0 +1,187 @@
+"""The quick-log dialog: keyboard-only logging, follow-ups completed, the timer, refusals."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from carenav.services import contacts
+from carenav.services.patients import create_patient
+from carenav.store.vault import Vault
+from carenav.ui.main_window import MainWindow
+from carenav.ui.pages.quick_log import TITLE, QuickLogDialog
+
+PASSPHRASE = "correct horse battery staple"
+
+
+def patient(vault: Vault, family: str) -> uuid.UUID:
+    return create_patient(
+        vault, {"family_name": family, "given_name": "Ida", "birth_date": date(1940, 5, 6)}
+    )
+
+
+def yesterday_at(hour: int) -> datetime:
+    day = date.today() - timedelta(days=1)
+    return datetime(day.year, day.month, day.day, hour).astimezone()
+
+
+def activate(qtbot: Any, widget: QWidget) -> None:
+    if QApplication.activeWindow() is not widget:
+        with qtbot.waitActive(widget):
+            widget.activateWindow()
+
+
+@pytest.fixture
+def window(qtbot: Any, vault_path: Path) -> MainWindow:
+    vault, _ = Vault.create(vault_path, PASSPHRASE)
+    calls = patient(vault, "Nakamura")
+    contacts.schedule_follow_up(
+        vault,
+        calls,
+        {"due_at": yesterday_at(9), "purpose": "Weight check", "recurrence_days": 7},
+    )
+    vault.close()
+    win = MainWindow(vault_path)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.keyClicks(win.unlock_page.passphrase, PASSPHRASE)
+    qtbot.keyClick(win.unlock_page.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: win.vault is not None, timeout=10000)
+    return win
+
+
+def test_keyboard_only_from_a_chart_saves_a_contact(qtbot: Any, window: MainWindow) -> None:
+    vault = window.vault
+    assert vault is not None
+    pid = window.caseload_page.model.id_at(0)
+    assert pid is not None
+    window.open_patient(pid)
+    activate(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.quick_log_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.windowTitle() == TITLE
+    assert dialog.patient_label.text() == "Nakamura, Ida"
+    activate(qtbot, dialog)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.kind, timeout=2000)
+
+    qtbot.keyClick(dialog.kind, Qt.Key.Key_Down)  # Phone call -> Home visit
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is dialog.outcome
+    qtbot.keyClick(dialog.outcome, Qt.Key.Key_Down)  # Reached -> No answer
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is dialog.minutes
+    dialog.minutes.selectAll()
+    qtbot.keyClicks(dialog.minutes, "25")
+    qtbot.keyClick(dialog.minutes, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is dialog.notes
+    qtbot.keyClicks(dialog.notes, "Left a card on the door")
+    qtbot.keyClick(dialog.notes, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is dialog.save_button
+    qtbot.keyClick(dialog.notes, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    assert not dialog.isVisible()
+    logged = contacts.contacts_for(vault, pid)
+    assert [(c.kind, c.outcome, c.minutes, c.notes, c.counts_for_ccm) for c in logged] == [
+        ("home-visit", "no-answer", 25, "Left a card on the door", True)
+    ]
+    window.lock()
+
+
+def test_completing_the_follow_up_from_today_clears_it_and_schedules_the_next(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault = window.vault
+    assert vault is not None
+    asked: list[str] = []
+
+    def answer_yes(*args: Any) -> QMessageBox.StandardButton:
+        asked.append(str(args[2]))
+        assert args[4] == QMessageBox.StandardButton.Yes  # Yes is the default
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer_yes)
+    today = window.today_page
+    assert today.model.rowCount() == 1
+    activate(qtbot, window)
+    window.show_today()
+    qtbot.keyClick(today.table, Qt.Key.Key_Return)
+    assert window.stack.currentWidget() is window.chart_page
+    dialog = window.quick_log_dialog
+    assert dialog is not None and dialog.follow_up is not None
+    assert dialog.kind.currentData() == "phone"
+    dialog.minutes.setText("12")
+    assert dialog.save()
+
+    assert asked and "repeats every 7 days" in asked[0]
+    assert today.model.rowCount() == 0  # the worklist updated
+    pid = dialog.follow_up.patient_id
+    assert [c.minutes for c in contacts.contacts_for(vault, pid)] == [12]
+    far = datetime.now().astimezone() + timedelta(days=30)
+    upcoming = contacts.follow_ups_due(vault, until=far, patient_id=pid)
+    assert [f.due_at for f in upcoming] == [dialog.follow_up.due_at + timedelta(days=7)]
+    assert upcoming[0].purpose == "Weight check"
+    window.lock()
+
+
+def test_the_timer_counts_and_stopping_fills_the_minutes_rounded_up(
+    qtbot: Any, vault: Vault
+) -> None:
+    pid = patient(vault, "Timed")
+    dialog = QuickLogDialog(vault, patient_id=pid)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.mouseClick(dialog.timer_button, Qt.MouseButton.LeftButton)
+    assert dialog.timer_button.text() == "Stop timer"
+    qtbot.waitUntil(lambda: dialog.timer_label.text() == "00:01", timeout=3000)
+    dialog.elapsed_ms = lambda: 61_000  # type: ignore[method-assign]
+    qtbot.mouseClick(dialog.timer_button, Qt.MouseButton.LeftButton)
+    assert dialog.minutes.text() == "2"
+    assert dialog.timer_label.text() == "Timed 01:01"
+    assert dialog.timer_button.text() == "Start timer"
+
+
+def test_a_bad_value_is_explained_beside_its_field_and_nothing_is_lost(
+    qtbot: Any, vault: Vault
+) -> None:
+    pid = patient(vault, "Careful")
+    dialog = QuickLogDialog(vault, patient_id=pid)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.minutes.setText("twenty")
+    qtbot.keyClicks(dialog.notes, "Daughter asked about respite care")
+    assert not dialog.save()
+    assert dialog.isVisible()
+    assert "whole number" in dialog.errors["minutes"].text()
+    assert not dialog.errors["minutes"].isHidden()
+    assert dialog.minutes.text() == "twenty"
+    assert dialog.notes.toPlainText() == "Daughter asked about respite care"
+    assert contacts.contacts_for(vault, pid) == []
+
+    dialog.minutes.setText("20")
+    assert dialog.save()
+    assert dialog.errors["minutes"].isHidden()
+    assert [c.minutes for c in contacts.contacts_for(vault, pid)] == [20]
+
+
+def test_without_a_chart_the_patient_is_found_by_search(qtbot: Any, vault: Vault) -> None:
+    patient(vault, "Abernathy")
+    wanted = patient(vault, "Zielinski")
+    dialog = QuickLogDialog(vault)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.save()
+    assert "Find the patient" in dialog.errors["patient"].text()
+    qtbot.keyClicks(dialog.search, "zieli")
+    assert dialog.results.count() == 1
+    assert dialog.results.item(0).text().startswith("Zielinski, Ida")
+    assert dialog.patient_id == wanted
+    dialog.minutes.setText("5")
+    assert dialog.save()
+    assert [c.minutes for c in contacts.contacts_for(vault, wanted)] == [5]
