@@ -76,6 +76,7 @@ def test_model_groups_by_urgency_and_says_hours_left_for_transitional_care(qtbot
     rows = texts(model)
     assert [r[GROUP] for r in rows] == ["Overdue", "Today", "Coming up", "Minutes this month"]
     assert rows[0][PATIENT] == "Ahn, Mia" and rows[0][WHAT] == "Phone call"
+    assert rows[0][WHEN].endswith("(2 days ago)")
     assert rows[1][WHEN].startswith("30 hours left (by ")
     assert rows[2][WHEN] == "27 Nov 2026"
     assert rows[3][WHEN] == "by 30 Nov 2026"

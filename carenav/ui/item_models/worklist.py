@@ -52,8 +52,12 @@ def when_text(item: WorkItem, now: datetime, today: date) -> str:
         if item.kind == "transition":
             hours = (due - now).total_seconds() / 3600
             return f"{hours_text(hours)} (by {shown})"
-        if due.astimezone().date() == today:
+        local_day = due.astimezone().date()
+        if local_day == today:
             return f"Today, {due.astimezone():%H:%M}"
+        if local_day < today:
+            late = (today - local_day).days
+            return f"{shown} ({late} day{'s' if late > 1 else ''} ago)"
         return shown
     return "Today" if due == today else format_date(due)
 

@@ -157,7 +157,6 @@ class TodayPage(QWidget):
             row_height = self.table.verticalHeader().defaultSectionSize()
             header = self.table.horizontalHeader().sizeHint().height()
             self.table.setFixedHeight(header + row_height * min(rows, VISIBLE_ROWS) + 4)
-            self.table.selectRow(0)
 
     # -- opening ----------------------------------------------------------------------
 
