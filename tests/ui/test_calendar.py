@@ -251,7 +251,49 @@ def test_clear_leaves_no_patient_text(page: CalendarPage) -> None:
     assert page.day_model.rowCount() == 0
     assert page.month.counts() == {}
     assert page.month.dateTextFormat(QDate(2030, 12, 10)).fontWeight() != QFont.Weight.Bold
+    assert page.week.grid.rowCount() == 0
+    assert page.day_view.grid.rowCount() == 0
     texts = [label.text() for label in page.findChildren(QLabel)]
     texts.append(page.windowTitle())
     for name in ("Abernathy", "Nguyen", "Ruth", "Lan", "Medication", "Pharmacy"):
         assert not any(name in text for text in texts)
+
+
+def test_week_and_day_views_show_each_day_in_time_order(
+    qtbot: Any, page: CalendarPage, schedule: dict[str, Any]
+) -> None:
+    page.tabs.setCurrentWidget(page.week)
+    grid = page.week.grid
+    assert grid.days[0] == date(2030, 12, 9)  # the Monday of the pinned day's week
+    assert grid.columnCount() == 7
+    assert grid.horizontalHeaderItem(1).text() == "Tue 10 Dec (today)"
+    names = {
+        day: [(i.local_due.strftime("%H:%M"), i.patient_name) for i in grid.items_on(column)]
+        for column, day in enumerate(grid.days)
+    }
+    assert names[date(2030, 12, 10)] == [("10:15", "Nguyen, Lan")]
+    assert names[date(2030, 12, 11)] == [("14:00", "Abernathy, Ruth")]
+    assert names[date(2030, 12, 13)] == [("09:30", "Nguyen, Lan")]
+    assert names[date(2030, 12, 12)] == []
+    assert page.week.title.text() == "Mon 9 Dec to Sun 15 Dec: 3 follow-ups"
+
+    grid.setFocus()
+    grid.setCurrentCell(0, 2)
+    assert page.selected_item() is not None
+    with qtbot.waitSignal(page.open_patient, timeout=1000) as blocker:
+        qtbot.keyClick(grid, Qt.Key.Key_Return)
+    assert blocker.args == [schedule["ruth"]]
+
+    page.week.step(-1)  # the week before holds the overdue call, marked in amber
+    sunday = page.week.grid.item(0, 6)
+    assert sunday is not None and sunday.text().startswith("Overdue · 11:00  Phone call")
+    assert sunday.background().color().name() == "#fff4d6"
+    page.week.step(2)
+    assert page.week.grid.days[0] == date(2030, 12, 16)
+    assert page.week.title.text().endswith("no follow-ups")
+
+    page.tabs.setCurrentWidget(page.day_view)
+    assert page.day_view.grid.days == [TODAY]
+    assert [i.purpose for i in page.day_view.grid.items_on(0)] == ["Pharmacy refill"]
+    page.day_view.step(1)
+    assert [i.purpose for i in page.day_view.grid.items_on(0)] == ["Medication review"]

@@ -18,7 +18,6 @@ from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import QByteArray, QDate, QEvent, QMimeData, QObject, QPoint, QRect, Qt, Signal
 from PySide6.QtGui import (
-    QBrush,
     QColor,
     QDrag,
     QDragEnterEvent,
@@ -42,17 +41,22 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QTableView,
+    QTableWidget,
+    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from carenav.dates import MONTHS
 from carenav.errors import CareNavError, InvalidInput
 from carenav.models.codes import CONTACT_KINDS
 from carenav.services.contacts import reschedule
 from carenav.store.vault import Vault
 from carenav.ui.formatting import code_label, format_datetime
 from carenav.ui.item_models.schedule import (
+    AMBER_BACKGROUND,
+    AMBER_TEXT,
     ScheduledItem,
     ScheduleModel,
     agenda_window,
@@ -65,6 +69,11 @@ from carenav.ui.widgets.layout import heading, message_label, show_message
 AGENDA_DAYS = 14
 FOLLOW_UP_MIME = "application/x-carenav-follow-up"
 BADGE_FILL = QColor("#1d5fa8")
+FADE_OTHER_MONTH = QColor(255, 255, 255, 160)
+WEEKDAY_SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+PAGE_STYLE = """
+QLabel#sectionTitle { font-size: 13pt; font-weight: 600; color: #12355b; }
+"""
 CALENDAR_STYLE = """
 QCalendarWidget QAbstractItemView { selection-background-color: #cfe0f5;
     selection-color: #102a43; }
@@ -91,6 +100,11 @@ def follow_up_id_from(mime: QMimeData | None) -> uuid.UUID | None:
 
 def to_date(day: QDate) -> date:
     return date(day.year(), day.month(), day.day())
+
+
+def short_day(day: date) -> str:
+    """'Tue 10 Dec'."""
+    return f"{WEEKDAY_SHORT[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
 
 
 def to_qdate(day: date) -> QDate:
@@ -166,6 +180,7 @@ class FollowUpCalendar(QCalendarWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._counts: dict[date, int] = {}
+        self._today = date.today()
         self.setGridVisible(True)
         self.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
         self.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
@@ -184,18 +199,30 @@ class FollowUpCalendar(QCalendarWidget):
         """Bold the days that have follow-ups (and forget earlier ones)."""
         self.setDateTextFormat(QDate(), QTextCharFormat())  # a null date resets all formats
         self._counts = dict(counts)
-        bold = QTextCharFormat()
-        bold.setFontWeight(QFont.Weight.Bold)
-        bold.setForeground(QBrush(QColor("#12355b")))
         for day in self._counts:
+            bold = QTextCharFormat()
+            bold.setFontWeight(QFont.Weight.Bold)
             self.setDateTextFormat(to_qdate(day), bold)
+        self.updateCells()
+
+    def set_today(self, today: date) -> None:
+        self._today = today
         self.updateCells()
 
     def paintCell(self, painter: QPainter, rect: QRect, day: QDate) -> None:
         super().paintCell(painter, rect, day)
+        if to_date(day) == self._today:
+            painter.save()
+            painter.setPen(QPen(BADGE_FILL, 2))
+            painter.drawRect(rect.adjusted(1, 1, -2, -2))
+            painter.restore()
         count = self._counts.get(to_date(day), 0)
-        if not count:
-            return
+        if count:
+            self._paint_badge(painter, rect, count)
+        if day.month() != self.monthShown():
+            painter.fillRect(rect, FADE_OTHER_MONTH)  # neighbouring months' days are faded
+
+    def _paint_badge(self, painter: QPainter, rect: QRect, count: int) -> None:
         painter.save()
         font = QFont(self.font())
         font.setBold(True)
@@ -248,6 +275,153 @@ class FollowUpCalendar(QCalendarWidget):
                 self.follow_up_dropped.emit(follow_up_id, to_qdate(day))
             return True
         return super().eventFilter(watched, event)
+
+
+class DaysGrid(QTableWidget):
+    """One column per day (7 for the week view, 1 for the day view), follow-ups in time
+    order down each column. Enter or a double-click opens the patient."""
+
+    open_item = Signal(object)  # ScheduledItem
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.days: list[date] = []
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setWordWrap(True)
+        self.verticalHeader().setVisible(False)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.itemDoubleClicked.connect(self._open_cell)
+
+    def show_days(
+        self, days: list[date], items: list[ScheduledItem], today: date, now: datetime
+    ) -> None:
+        self.clear_days()
+        self.days = list(days)
+        by_day: dict[date, list[ScheduledItem]] = {day: [] for day in days}
+        for item in items:
+            by_day.setdefault(item.local_due.date(), []).append(item)
+        self.setColumnCount(len(days))
+        self.setRowCount(max((len(by_day[day]) for day in days), default=0))
+        for column, day in enumerate(days):
+            header = QTableWidgetItem(self._header_text(day, today))
+            if day == today:
+                font = header.font()
+                font.setBold(True)
+                header.setFont(font)
+            self.setHorizontalHeaderItem(column, header)
+            for row, item in enumerate(by_day[day]):
+                overdue = item.due_at < now
+                when = f"Overdue · {item.local_due:%H:%M}" if overdue else f"{item.local_due:%H:%M}"
+                cell = QTableWidgetItem(
+                    f"{when}  {code_label(CONTACT_KINDS, item.kind)}\n"
+                    f"{item.patient_name}\n{item.purpose}".rstrip()
+                )
+                cell.setData(Qt.ItemDataRole.UserRole, item)
+                cell.setToolTip(cell.text())
+                cell.setTextAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+                if overdue:
+                    cell.setForeground(AMBER_TEXT)
+                    cell.setBackground(AMBER_BACKGROUND)
+                self.setItem(row, column, cell)
+        self.resizeRowsToContents()
+
+    @staticmethod
+    def _header_text(day: date, today: date) -> str:
+        return f"{short_day(day)} (today)" if day == today else short_day(day)
+
+    def clear_days(self) -> None:
+        self.clear()
+        self.setRowCount(0)
+        self.setColumnCount(0)
+        self.days = []
+
+    def item_in(self, row: int, column: int) -> ScheduledItem | None:
+        cell = self.item(row, column)
+        data = cell.data(Qt.ItemDataRole.UserRole) if cell is not None else None
+        return data if isinstance(data, ScheduledItem) else None
+
+    def selected_item(self) -> ScheduledItem | None:
+        return self.item_in(self.currentRow(), self.currentColumn())
+
+    def items_on(self, column: int) -> list[ScheduledItem]:
+        found = (self.item_in(row, column) for row in range(self.rowCount()))
+        return [item for item in found if item is not None]
+
+    def _open_cell(self, cell: QTableWidgetItem) -> None:
+        item = self.item_in(cell.row(), cell.column())
+        if item is not None:
+            self.open_item.emit(item)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            item = self.selected_item()
+            if item is not None:
+                self.open_item.emit(item)
+                return
+        super().keyPressEvent(event)
+
+
+class DaysView(QWidget):
+    """The week (7 days from Monday) or day view: Previous / This week / Next and a grid."""
+
+    moved = Signal()
+
+    def __init__(self, span: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.span = span
+        self.start = date.today()
+        noun = "week" if span == 7 else "day"
+        self.title = QLabel()
+        self.title.setObjectName("sectionTitle")
+        previous = QPushButton(f"◀ Previous {noun}")
+        current = QPushButton("This week" if span == 7 else "Today")
+        following = QPushButton(f"Next {noun} ▶")
+        self.grid = DaysGrid()
+        self.grid.setAccessibleName(f"Follow-ups of the {noun}")
+        bar = QHBoxLayout()
+        bar.addWidget(self.title, 1)
+        for button in (previous, current, following):
+            bar.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.grid, 1)
+        previous.clicked.connect(lambda: self.step(-1))
+        following.clicked.connect(lambda: self.step(1))
+        current.clicked.connect(self._back_to_today)
+        self._today = date.today()
+
+    def go_to(self, day: date, today: date) -> None:
+        self._today = today
+        self.start = day - timedelta(days=day.weekday()) if self.span == 7 else day
+
+    def step(self, direction: int) -> None:
+        self.start += timedelta(days=direction * self.span)
+        self.moved.emit()
+
+    def _back_to_today(self) -> None:
+        self.go_to(self._today, self._today)
+        self.moved.emit()
+
+    def days(self) -> list[date]:
+        return [self.start + timedelta(days=n) for n in range(self.span)]
+
+    def time_window(self) -> tuple[datetime, datetime]:
+        return local_start(self.start), local_start(self.start + timedelta(days=self.span))
+
+    def show_items(self, items: list[ScheduledItem], now: datetime) -> None:
+        days = self.days()
+        if self.span == 1:
+            when = day_heading(days[0], self._today)
+        else:
+            when = f"{short_day(days[0])} to {short_day(days[-1])}"
+        noun = "follow-up" if len(items) == 1 else "follow-ups"
+        self.title.setText(f"{when}: {len(items) or 'no'} {noun}")
+        self.grid.show_days(days, items, self._today, now)
+
+    def clear(self) -> None:
+        self.title.clear()
+        self.grid.clear_days()
 
 
 DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -365,7 +539,7 @@ class RescheduleDialog(QDialog):
 
 
 class CalendarPage(QWidget):
-    """Agenda and month view of scheduled follow-ups; emits open_patient(patient_id)."""
+    """Agenda, month, week and day views of scheduled follow-ups; emits open_patient(id)."""
 
     open_patient = Signal(object)
 
@@ -375,6 +549,7 @@ class CalendarPage(QWidget):
         self._today = date.today()
         self._pinned_today: date | None = None
         self._known: dict[uuid.UUID, ScheduledItem] = {}
+        self.setStyleSheet(PAGE_STYLE)
 
         self.agenda_model = ScheduleModel(self)
         self.agenda = ScheduleTable(self.agenda_model)
@@ -390,7 +565,9 @@ class CalendarPage(QWidget):
         self.day_model = ScheduleModel(self)
         self.day_list = ScheduleTable(self.day_model)
         self.day_list.setAccessibleName("Follow-ups of the selected day")
-        self.day_list.setColumnWidth(0, 80)
+        day_header = self.day_list.horizontalHeader()
+        for column in range(3):
+            day_header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         drag_hint = QLabel("Drag a follow-up onto another day to move it; the time stays.")
         drag_hint.setObjectName("fieldHint")
         drag_hint.setWordWrap(True)
@@ -408,6 +585,10 @@ class CalendarPage(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(agenda_page, "Agenda")
         self.tabs.addTab(month_page, "Month")
+        self.week = DaysView(7)
+        self.day_view = DaysView(1)
+        self.tabs.addTab(self.week, "Week")
+        self.tabs.addTab(self.day_view, "Day")
 
         self.reschedule_button = QPushButton("Reschedule…")
         self.reschedule_button.setToolTip("Move the selected follow-up to another date or time")
@@ -432,6 +613,9 @@ class CalendarPage(QWidget):
         self.month.currentPageChanged.connect(lambda _y, _m: self._load_month())
         self.month.selectionChanged.connect(self._load_day)
         self.month.follow_up_dropped.connect(self._on_dropped)
+        for view in (self.week, self.day_view):
+            view.moved.connect(lambda v=view: self._load_days(v))
+            view.grid.open_item.connect(lambda item: self.open_patient.emit(item.patient_id))
 
     # -- showing --------------------------------------------------------------
 
@@ -444,6 +628,9 @@ class CalendarPage(QWidget):
         self.month.blockSignals(True)
         self.month.setSelectedDate(to_qdate(self._today))
         self.month.blockSignals(False)
+        self.month.set_today(self._today)
+        for view in (self.week, self.day_view):
+            view.go_to(self._today, self._today)
         self.refresh()
         self.agenda.select_first_item()
 
@@ -454,6 +641,8 @@ class CalendarPage(QWidget):
         self._known.clear()
         self._load_agenda()
         self._load_month()
+        self._load_days(self.week)
+        self._load_days(self.day_view)
 
     def clear(self) -> None:
         """Forget everything shown (the vault locked)."""
@@ -464,6 +653,8 @@ class CalendarPage(QWidget):
         self.month.set_counts({})
         self.agenda_hint.clear()
         self.day_title.clear()
+        self.week.clear()
+        self.day_view.clear()
         show_message(self.message, "")
 
     def _now(self) -> datetime:
@@ -518,13 +709,22 @@ class CalendarPage(QWidget):
         else:
             self.day_title.setText(f"{when}: nothing scheduled")
 
+    def _load_days(self, view: DaysView) -> None:
+        if self.vault is None:
+            return
+        items = self._remember(scheduled_between(self.vault, *view.time_window()))
+        view.show_items(items, self._now())
+
     # -- acting on a follow-up ------------------------------------------------
 
-    def current_table(self) -> ScheduleTable:
-        return self.agenda if self.tabs.currentIndex() == 0 else self.day_list
-
     def selected_item(self) -> ScheduledItem | None:
-        return self.current_table().selected_item()
+        """The follow-up selected in the view on show."""
+        shown = self.tabs.currentWidget()
+        if shown is self.week or shown is self.day_view:
+            assert isinstance(shown, DaysView)
+            return shown.grid.selected_item()
+        table = self.day_list if self.tabs.currentIndex() == 1 else self.agenda
+        return table.selected_item()
 
     def _open_row(self, table: ScheduleTable, row: int) -> None:
         item = table.schedule_model().item_at(row)
