@@ -297,3 +297,15 @@ def test_week_and_day_views_show_each_day_in_time_order(
     assert [i.purpose for i in page.day_view.grid.items_on(0)] == ["Pharmacy refill"]
     page.day_view.step(1)
     assert [i.purpose for i in page.day_view.grid.items_on(0)] == ["Medication review"]
+
+
+def test_the_first_follow_up_has_the_keyboard_cursor_but_keeps_its_amber(
+    qtbot: Any, page: CalendarPage, schedule: dict[str, Any]
+) -> None:
+    current = page.agenda.currentIndex()
+    assert current.row() == page.agenda_model.row_of(schedule["ids"]["overdue"])
+    assert not page.agenda.selectionModel().isSelected(current)
+    page.agenda.setFocus()
+    with qtbot.waitSignal(page.open_patient, timeout=1000) as blocker:
+        qtbot.keyClick(page.agenda, Qt.Key.Key_Enter)
+    assert blocker.args == [schedule["ruth"]]

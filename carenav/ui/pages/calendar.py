@@ -16,7 +16,18 @@ import re
 import uuid
 from datetime import date, datetime, time, timedelta
 
-from PySide6.QtCore import QByteArray, QDate, QEvent, QMimeData, QObject, QPoint, QRect, Qt, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QDate,
+    QEvent,
+    QItemSelectionModel,
+    QMimeData,
+    QObject,
+    QPoint,
+    QRect,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import (
     QColor,
     QDrag,
@@ -150,11 +161,14 @@ class ScheduleTable(QTableView):
         index = self.currentIndex()
         return self.schedule_model().item_at(index.row()) if index.isValid() else None
 
-    def select_first_item(self) -> None:
+    def focus_first_item(self) -> None:
+        """Put the keyboard cursor on the first follow-up without selecting it, so an
+        overdue row keeps its amber until the care manager moves onto it."""
         model = self.schedule_model()
         for row in range(model.rowCount()):
             if model.item_at(row) is not None:
-                self.setCurrentIndex(model.index(row, 0))
+                flag = QItemSelectionModel.SelectionFlag.NoUpdate
+                self.selectionModel().setCurrentIndex(model.index(row, 0), flag)
                 return
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -632,7 +646,7 @@ class CalendarPage(QWidget):
         for view in (self.week, self.day_view):
             view.go_to(self._today, self._today)
         self.refresh()
-        self.agenda.select_first_item()
+        self.agenda.focus_first_item()
 
     def refresh(self) -> None:
         if self.vault is None:
