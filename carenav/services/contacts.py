@@ -230,6 +230,48 @@ def follow_ups_due(
         return list(session.exec(statement).all())
 
 
+@dataclass(frozen=True)
+class ScheduledItem:
+    """A scheduled follow-up with the name the care manager's screens show."""
+
+    id: uuid.UUID
+    patient_id: uuid.UUID
+    patient_name: str
+    due_at: datetime
+    kind: str
+    purpose: str
+
+    @property
+    def local_due(self) -> datetime:
+        return self.due_at.astimezone()
+
+
+def follow_ups_between(vault: Vault, start: datetime | None, end: datetime) -> list[ScheduledItem]:
+    """Scheduled follow-ups due in [start, end) (no lower bound when start is None),
+    soonest first, for patients still on the caseload (the calendar's window)."""
+    from carenav.services.patients import display_name
+
+    statement = (
+        select(FollowUp, Patient)
+        .join(Patient, col(Patient.id) == col(FollowUp.patient_id))
+        .where(
+            FollowUp.status == "scheduled",
+            col(FollowUp.deleted_at).is_(None),
+            col(FollowUp.due_at) < end,
+            col(Patient.deleted_at).is_(None),
+            Patient.status != "discharged",
+        )
+        .order_by(col(FollowUp.due_at))
+    )
+    if start is not None:
+        statement = statement.where(col(FollowUp.due_at) >= start)
+    with vault.session() as session:
+        return [
+            ScheduledItem(f.id, f.patient_id, display_name(p), f.due_at, f.kind, f.purpose)
+            for f, p in session.exec(statement).all()
+        ]
+
+
 # -- chronic-care minutes ---------------------------------------------------------------------
 
 

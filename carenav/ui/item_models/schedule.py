@@ -15,12 +15,10 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
-from sqlmodel import col, select
 
 from carenav.dates import MONTHS
-from carenav.models import FollowUp, Patient
 from carenav.models.codes import CONTACT_KINDS
-from carenav.services.patients import display_name
+from carenav.services.contacts import ScheduledItem, follow_ups_between
 from carenav.store.vault import Vault
 from carenav.ui.formatting import code_label, format_datetime
 
@@ -37,56 +35,14 @@ DUE_AT_ROLE = Qt.ItemDataRole.UserRole + 3
 Index = QModelIndex | QPersistentModelIndex
 
 
-@dataclass(frozen=True)
-class ScheduledItem:
-    """One scheduled follow-up as the calendar shows it (plain data, no session)."""
-
-    id: uuid.UUID
-    patient_id: uuid.UUID
-    patient_name: str
-    due_at: datetime  # aware UTC
-    kind: str
-    purpose: str
-
-    @property
-    def local_due(self) -> datetime:
-        return self.due_at.astimezone()
-
-
 def local_start(day: date) -> datetime:
     """Local midnight at the start of ``day``, as an aware datetime."""
     return datetime.combine(day, time()).astimezone()
 
 
 def scheduled_between(vault: Vault, start: datetime | None, end: datetime) -> list[ScheduledItem]:
-    """Scheduled follow-ups due in [start, end) (no lower bound when start is None),
-    soonest first, for live patients who are still on the caseload."""
-    statement = (
-        select(FollowUp, Patient)
-        .join(Patient, col(Patient.id) == col(FollowUp.patient_id))
-        .where(
-            FollowUp.status == "scheduled",
-            col(FollowUp.deleted_at).is_(None),
-            col(FollowUp.due_at) < end,
-            col(Patient.deleted_at).is_(None),
-            Patient.status != "discharged",
-        )
-        .order_by(col(FollowUp.due_at))
-    )
-    if start is not None:
-        statement = statement.where(col(FollowUp.due_at) >= start)
-    with vault.session() as session:
-        return [
-            ScheduledItem(
-                id=f.id,
-                patient_id=f.patient_id,
-                patient_name=display_name(p),
-                due_at=f.due_at,
-                kind=f.kind,
-                purpose=f.purpose,
-            )
-            for f, p in session.exec(statement).all()
-        ]
+    """The calendar's window of scheduled follow-ups (see contacts.follow_ups_between)."""
+    return follow_ups_between(vault, start, end)
 
 
 def day_heading(day: date, today: date) -> str:

@@ -62,13 +62,12 @@ from PySide6.QtWidgets import (
 from carenav.dates import MONTHS
 from carenav.errors import CareNavError, InvalidInput
 from carenav.models.codes import CONTACT_KINDS
-from carenav.services.contacts import reschedule
+from carenav.services.contacts import ScheduledItem, reschedule
 from carenav.store.vault import Vault
 from carenav.ui.formatting import code_label, format_datetime
 from carenav.ui.item_models.schedule import (
     AMBER_BACKGROUND,
     AMBER_TEXT,
-    ScheduledItem,
     ScheduleModel,
     agenda_window,
     day_heading,
