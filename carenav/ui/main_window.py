@@ -296,6 +296,8 @@ class MainWindow(QMainWindow):
                 break
             popup.close()
         kept = self.chart_page.save_draft()  # chart forms and dialogs become drafts first
+        if self.quick_log_dialog is not None and self.quick_log_dialog.isVisible():
+            self.quick_log_dialog.close_quietly()  # an unsaved quick log is not kept (yet)
         for dialog in self.findChildren(QDialog):  # then anything else still open closes
             if dialog.isVisible():
                 dialog.reject()
@@ -417,6 +419,10 @@ class MainWindow(QMainWindow):
         elif opens == "follow-up" and isinstance(record_id, uuid.UUID):
             self.quick_log(follow_up_id=record_id)
 
+    def _forget_quick_log(self, dialog: QuickLogDialog) -> None:
+        if self.quick_log_dialog is dialog:
+            self.quick_log_dialog = None
+
     def quick_log(self, *, follow_up_id: uuid.UUID | None = None) -> QuickLogDialog | None:
         """Ctrl+K: log a contact for the open chart's patient (or one found by search)."""
         if self.vault is None:
@@ -430,6 +436,7 @@ class MainWindow(QMainWindow):
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(self.today_page.refresh)
+        dialog.finished.connect(lambda _result: self._forget_quick_log(dialog))
         self.quick_log_dialog = dialog
         dialog.open()
         return dialog

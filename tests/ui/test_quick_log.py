@@ -87,6 +87,7 @@ def test_keyboard_only_from_a_chart_saves_a_contact(qtbot: Any, window: MainWind
     qtbot.keyClick(dialog.notes, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
     assert not dialog.isVisible()
+    assert window.quick_log_dialog is None  # forgotten once closed (it deletes itself)
     logged = contacts.contacts_for(vault, pid)
     assert [(c.kind, c.outcome, c.minutes, c.notes, c.counts_for_ccm) for c in logged] == [
         ("home-visit", "no-answer", 25, "Left a card on the door", True)
@@ -185,3 +186,44 @@ def test_without_a_chart_the_patient_is_found_by_search(qtbot: Any, vault: Vault
     dialog.minutes.setText("5")
     assert dialog.save()
     assert [c.minutes for c in contacts.contacts_for(vault, wanted)] == [5]
+
+
+def test_cancel_asks_before_dropping_what_was_typed_and_keeps_editing_by_default(
+    qtbot: Any, vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+
+    def keep_editing(box: QMessageBox) -> int:
+        asked.append(box.text())
+        assert box.defaultButton() is not None
+        assert box.defaultButton().text() == "Keep editing"
+        box.defaultButton().click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", keep_editing)
+    dialog = QuickLogDialog(vault, patient_id=patient(vault, "Patient"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.notes, "Son will call back")
+    qtbot.keyClick(dialog.notes, Qt.Key.Key_Escape)
+    assert asked and "Discard what you typed?" in asked[0]
+    assert dialog.isVisible()
+    assert dialog.notes.toPlainText() == "Son will call back"
+    dialog.close_quietly()  # what locking does: no question
+    assert not dialog.isVisible()
+    assert len(asked) == 1
+
+
+def test_locking_closes_an_open_quick_log_without_a_question(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unexpected(box: QMessageBox) -> int:
+        raise AssertionError(f"unexpected message box: {box.text()}")
+
+    monkeypatch.setattr(QMessageBox, "exec", unexpected)
+    dialog = window.quick_log()
+    assert dialog is not None and dialog.isVisible()
+    qtbot.keyClicks(dialog.notes, "Typed, then stepped away")
+    window.lock("idle")
+    assert window.vault is None
+    assert window.quick_log_dialog is None

@@ -392,9 +392,37 @@ class QuickLogDialog(QDialog):
         )
         self.next_scheduled = next_due
 
+    def has_typing(self) -> bool:
+        """True once notes or minutes were entered (Cancel then asks before dropping them)."""
+        return bool(self.notes.toPlainText().strip()) or self.minutes.text().strip() not in (
+            "",
+            "0",
+        )
+
     def reject(self) -> None:
+        """Cancel or Esc: asks first when something was typed (Keep editing is the default)."""
+        if self.has_typing() and not self._ask_discard():
+            return
+        self.close_quietly()
+
+    def close_quietly(self) -> None:
+        """Close without a question (locking must never wait for an answer)."""
         self._tick.stop()
         super().reject()
+
+    def _ask_discard(self) -> bool:
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Discard this contact?",
+            "The contact is not saved yet. Discard what you typed?",
+            parent=self,
+        )
+        discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec()
+        return box.clickedButton() is discard
 
 
 def _scheduled_follow_up(vault: Vault, follow_up_id: uuid.UUID) -> FollowUp | None:
