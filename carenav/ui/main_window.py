@@ -436,6 +436,7 @@ class MainWindow(QMainWindow):
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(self.today_page.refresh)
+        dialog.accepted.connect(lambda: self.status_label.setText("Contact logged."))
         dialog.finished.connect(lambda _result: self._forget_quick_log(dialog))
         self.quick_log_dialog = dialog
         dialog.open()

@@ -88,6 +88,7 @@ def test_keyboard_only_from_a_chart_saves_a_contact(qtbot: Any, window: MainWind
 
     assert not dialog.isVisible()
     assert window.quick_log_dialog is None  # forgotten once closed (it deletes itself)
+    assert window.status_label.text() == "Contact logged."
     logged = contacts.contacts_for(vault, pid)
     assert [(c.kind, c.outcome, c.minutes, c.notes, c.counts_for_ccm) for c in logged] == [
         ("home-visit", "no-answer", 25, "Left a card on the door", True)

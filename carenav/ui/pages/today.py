@@ -31,8 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carenav.errors import CareNavError
-from carenav.services.patients import display_name, get_patient
+from carenav.services.patients import caseload_rows
 from carenav.services.worklist import WorkItem, worklist
 from carenav.store.vault import Vault
 from carenav.ui.item_models.worklist import GROUPS, WorklistModel
@@ -170,10 +169,6 @@ class TodayPage(QWidget):
 
 
 def _names(vault: Vault, items: list[WorkItem]) -> dict[uuid.UUID, str]:
-    names: dict[uuid.UUID, str] = {}
-    for patient_id in {i.patient_id for i in items}:
-        try:
-            names[patient_id] = display_name(get_patient(vault, patient_id))
-        except CareNavError:  # removed since the list was gathered
-            names[patient_id] = "(removed patient)"
-    return names
+    """Display names in one query (on day 1 of a month every CCM patient is listed)."""
+    rows = caseload_rows(vault, {i.patient_id for i in items})
+    return {patient_id: row.name for patient_id, row in rows.items()}
