@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 import math
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
@@ -426,7 +426,7 @@ class QuickLogDialog(QDialog):
 
 
 def _scheduled_follow_up(vault: Vault, follow_up_id: uuid.UUID) -> FollowUp | None:
-    far = datetime.now(UTC).replace(year=datetime.now(UTC).year + 5)
+    far = datetime.now(UTC) + timedelta(days=5 * 366)  # replace(year=) fails on 29 Feb
     return next((f for f in follow_ups_due(vault, until=far) if f.id == follow_up_id), None)
 
 
