@@ -38,6 +38,7 @@ from carenav.ui.pages.backup_restore import (
     RestoreDialog,
     describe_restore,
 )
+from carenav.ui.pages.calendar import CalendarPage
 from carenav.ui.pages.caseload import CaseloadPage
 from carenav.ui.pages.change_passphrase import ChangePassphraseDialog
 from carenav.ui.pages.chart import ChartPage, NewPatientDialog
@@ -79,6 +80,8 @@ class MainWindow(QMainWindow):
         assert isinstance(caseload_layout, QBoxLayout)
         caseload_layout.insertWidget(0, self.today_page)
         self.quick_log_dialog: QuickLogDialog | None = None
+        self.calendar_page = CalendarPage()
+        self.stack.addWidget(self.calendar_page)
         self.chart_page = ChartPage()
         self.chart_page.instruments_folder = self.settings.instruments_folder
         self.chart_page.templates_folder = self.settings.templates_folder
@@ -114,6 +117,7 @@ class MainWindow(QMainWindow):
         self.chart_page.back_requested.connect(self.back_to_caseload)
         self.today_page.open_requested.connect(self.open_work_item)
         self.today_page.caseload_requested.connect(self.find_patient)
+        self.calendar_page.open_patient.connect(self.open_patient)
         self.chart_page.patient_changed.connect(self._on_patient_changed)
         self.chart_page.patient_removed.connect(self._on_patient_removed)
 
@@ -147,6 +151,7 @@ class MainWindow(QMainWindow):
         self.back_action = self._action("&Back to caseload", "Alt+Left", self.back_to_caseload)
         self.today_action = self._action("&Today", "Ctrl+T", self.show_today)
         self.quick_log_action = self._action("&Log a contact…", "Ctrl+K", self.quick_log)
+        self.calendar_action = self._action("&Calendar", "Ctrl+Shift+C", self.show_calendar)
         self.passphrase_action = self._action("Change &passphrase…", None, self.change_passphrase)
         open_action = self._action("&Open another vault…", None, self.choose_vault_file)
         quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
@@ -164,6 +169,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(quit_action)
         go_menu = self.menuBar().addMenu("&Go")
         go_menu.addAction(self.today_action)
+        go_menu.addAction(self.calendar_action)
         go_menu.addAction(self.find_action)
         go_menu.addAction(self.quick_log_action)
         go_menu.addAction(self.back_action)
@@ -176,6 +182,7 @@ class MainWindow(QMainWindow):
         unlocked = self.vault is not None and self.stack.currentWidget() in (
             self.caseload_page,
             self.chart_page,
+            self.calendar_page,
         )
         for action in (
             self.new_patient_action,
@@ -188,6 +195,7 @@ class MainWindow(QMainWindow):
             self.back_action,
             self.today_action,
             self.quick_log_action,
+            self.calendar_action,
         ):
             action.setEnabled(unlocked)
 
@@ -306,6 +314,7 @@ class MainWindow(QMainWindow):
         self.chart_page.clear()
         self.caseload_page.set_vault(None)
         self.today_page.clear()
+        self.calendar_page.clear()
         self.quick_log_dialog = None
         vault.lock(reason)  # audited, then sessions closed, engine disposed, key wiped
         if self.instance_lock is not None:
@@ -388,6 +397,11 @@ class MainWindow(QMainWindow):
         self._show(self.chart_page)
 
     def back_to_caseload(self) -> None:
+        if self.vault is not None and self.stack.currentWidget() is self.calendar_page:
+            self._show(self.caseload_page)
+            self.today_page.refresh()
+            self.caseload_page.table.setFocus()
+            return
         if not self._showing_chart() or not self._chart_may_close():
             return
         self.chart_page.clear()
@@ -395,7 +409,16 @@ class MainWindow(QMainWindow):
         self.today_page.refresh()
         self.caseload_page.table.setFocus()
 
-    # -- today and quick log ------------------------------------------------
+    # -- today, calendar and quick log ----------------------------------------
+
+    def show_calendar(self) -> None:
+        """The follow-up calendar (agenda, month, week, day); Alt+Left goes back."""
+        if self.vault is None or not self._chart_may_close():
+            return
+        if self._showing_chart():
+            self.chart_page.clear()
+        self.calendar_page.show_for(self.vault)
+        self._show(self.calendar_page)
 
     def show_today(self) -> None:
         """Ctrl+T: the caseload page with the keyboard in Today's list (fresh)."""

@@ -180,3 +180,24 @@ def test_an_assessment_item_opens_the_assessments_tab(qtbot: Any, window: MainWi
     window.open_work_item(pid, "transition", uuid.uuid4())
     assert window.chart_page.tabs.currentIndex() == 0
     window.lock()
+
+
+def test_the_calendar_opens_from_the_go_menu_and_alt_left_comes_back(
+    qtbot: Any, window: MainWindow
+) -> None:
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_C,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert window.stack.currentWidget() is window.calendar_page
+    assert window.windowTitle() == "CareNav"
+    qtbot.keyClick(window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert window.stack.currentWidget() is window.caseload_page
+    window.show_calendar()
+    assert window.lock_action.isEnabled()  # Ctrl+L works on the calendar too
+    window.lock()
+    assert window.vault is None
+    assert not window.calendar_action.isEnabled()
