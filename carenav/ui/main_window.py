@@ -305,7 +305,7 @@ class MainWindow(QMainWindow):
             popup.close()
         kept = self.chart_page.save_draft()  # chart forms and dialogs become drafts first
         if self.quick_log_dialog is not None and self.quick_log_dialog.isVisible():
-            self.quick_log_dialog.close_quietly()  # an unsaved quick log is not kept (yet)
+            kept = self.quick_log_dialog.keep_as_draft() or kept  # an encrypted draft
         for dialog in self.findChildren(QDialog):  # then anything else still open closes
             if dialog.isVisible():
                 dialog.reject()

@@ -228,3 +228,35 @@ def test_locking_closes_an_open_quick_log_without_a_question(
     window.lock("idle")
     assert window.vault is None
     assert window.quick_log_dialog is None
+
+
+def test_a_quick_log_typed_when_the_vault_locks_comes_back_next_time(
+    qtbot: Any, window: MainWindow, vault_path: Path
+) -> None:
+    from carenav.services.drafts import drafts_for
+    from carenav.ui.pages.quick_log import QUICK_LOG_FORM
+
+    pid = window.caseload_page.model.id_at(0)
+    window.open_patient(pid)
+    dialog = window.quick_log()
+    assert dialog is not None and dialog.patient_id == pid
+    dialog.minutes.setText("14")
+    qtbot.keyClicks(dialog.notes, "Daughter says the scale is broken")
+    window.lock("idle")
+    folder = b"".join(p.read_bytes() for p in vault_path.parent.iterdir() if p.is_file())
+    assert b"scale is broken" not in folder  # kept, but encrypted
+
+    qtbot.keyClicks(window.unlock_page.passphrase, PASSPHRASE)
+    qtbot.keyClick(window.unlock_page.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.vault is not None, timeout=10000)
+    assert window.vault is not None
+    assert [d.form for d in drafts_for(window.vault, pid)] == [QUICK_LOG_FORM]
+    window.open_patient(pid)
+    assert not window.chart_page.draft_banner.isVisible()  # offered by the quick log itself
+    again = window.quick_log()
+    assert again is not None
+    assert again.notes.toPlainText() == "Daughter says the scale is broken"
+    assert again.minutes.text() == "14"
+    assert "back" in again.message.text()
+    assert drafts_for(window.vault, pid) == []  # taken back into the dialog
+    again.close_quietly()

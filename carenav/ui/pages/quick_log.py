@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
 from carenav.errors import CareNavError, InvalidInput
 from carenav.models import FollowUp
@@ -53,6 +54,7 @@ from carenav.services.contacts import (
     log_contact,
     schedule_follow_up,
 )
+from carenav.services.drafts import discard_draft, drafts_for, save_draft
 from carenav.services.patients import (
     CaseloadQuery,
     caseload_rows,
@@ -98,6 +100,9 @@ def _choose(combo: QComboBox, code: str) -> None:
     index = combo.findData(code)
     if index >= 0:
         combo.setCurrentIndex(index)
+
+
+QUICK_LOG_FORM = "quick-log"  # an unsaved contact kept when the vault locked
 
 
 class QuickLogDialog(QDialog):
@@ -199,6 +204,7 @@ class QuickLogDialog(QDialog):
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._show_elapsed)
         self._set_tab_order()
+        self._restore_draft()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -409,6 +415,67 @@ class QuickLogDialog(QDialog):
         """Close without a question (locking must never wait for an answer)."""
         self._tick.stop()
         super().reject()
+
+    # -- a draft when the vault locks (nothing typed is lost) ---------------------------
+
+    def keep_as_draft(self) -> bool:
+        """Keep what was typed as an encrypted draft, then close; never asks."""
+        self.stop_timer()
+        kept = False
+        if self.patient_id is not None and self.has_typing():
+            values = self.values()
+            payload = {k: (v if isinstance(v, bool) else str(v)) for k, v in values.items()}
+            payload["occurred_at"] = values["occurred_at"].isoformat()
+            try:
+                save_draft(
+                    self.vault,
+                    form=QUICK_LOG_FORM,
+                    patient_id=self.patient_id,
+                    record_id=self.follow_up.id if self.follow_up is not None else None,
+                    payload=payload,
+                )
+                kept = True
+            except (CareNavError, SQLAlchemyError, OSError):
+                kept = False  # the lock goes ahead regardless; it must never wait
+        self.close_quietly()
+        return kept
+
+    def _restore_draft(self) -> None:
+        if self.patient_id is None:
+            return
+        record_id = self.follow_up.id if self.follow_up is not None else None
+        draft = next(
+            (
+                d
+                for d in drafts_for(self.vault, self.patient_id)
+                if d.form == QUICK_LOG_FORM and d.record_id == record_id
+            ),
+            None,
+        )
+        if draft is None:
+            return
+        values = draft.payload
+        for combo, name in (
+            (self.kind, "kind"),
+            (self.with_whom, "with_whom"),
+            (self.direction, "direction"),
+            (self.outcome, "outcome"),
+            (self.spent_by, "spent_by"),
+        ):
+            index = combo.findData(values.get(name))
+            if index >= 0:
+                combo.setCurrentIndex(index)
+        self.minutes.setText(str(values.get("minutes", "0")))
+        self.counts_for_ccm.setChecked(bool(values.get("counts_for_ccm", True)))
+        self.notes.setPlainText(str(values.get("notes", "")))
+        started = values.get("occurred_at")
+        if isinstance(started, str):
+            try:
+                self._started_at = datetime.fromisoformat(started)
+            except ValueError:
+                self._started_at = None
+        discard_draft(self.vault, draft.id)
+        show_message(self.message, "What was typed before the vault locked is back. Save it.")
 
     def _ask_discard(self) -> bool:
         box = QMessageBox(

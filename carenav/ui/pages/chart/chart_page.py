@@ -70,6 +70,7 @@ from carenav.ui.pages.chart.new_patient import open_new_patient_dialogs
 from carenav.ui.pages.chart.patient_form import PatientForm, scrolled_form
 from carenav.ui.pages.chart.record_section import RecordSection
 from carenav.ui.pages.chart.style import CHART_STYLE
+from carenav.ui.pages.quick_log import QUICK_LOG_FORM
 
 LEAVE_QUESTION = "Save changes to this patient's details?"
 DRAFT_NOT_KEPT = (
@@ -442,7 +443,9 @@ class ChartPage(QWidget):
         self.pending_drafts = [  # assessments and care-plan edits are offered on their own tabs
             d
             for d in drafts_for(self.vault, self.patient.id)
-            if instrument_of_form(d.form) is None and not d.form.startswith(PLAN_DRAFT_PREFIX)
+            if instrument_of_form(d.form) is None
+            and not d.form.startswith(PLAN_DRAFT_PREFIX)
+            and d.form != QUICK_LOG_FORM
         ]
         if self.pending_drafts:
             self.draft_banner.offer(self.pending_drafts[0].updated_at)
