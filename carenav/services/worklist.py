@@ -149,10 +149,14 @@ def ccm_items(vault: Vault, today: date) -> list[WorkItem]:
 
 
 def rescreen_items(vault: Vault, today: date) -> list[WorkItem]:
+    from carenav.services.catalogue import load_catalogue
+
+    catalogue = load_catalogue(None)
     items = []
     for due in assessments.screenings_due(vault, until=today + timedelta(days=SOON_DAYS)):
         status = "overdue" if due.due < today else "due-today" if due.due == today else "due-soon"
-        title = f"Rescreen {due.instrument_id} (last {due.last_value}, {due.last_band})"
+        name = catalogue.title(due.instrument_id)
+        title = f"Rescreen: {name} (last {due.last_value}, {due.last_band})"
         items.append(WorkItem(due.patient_id, "rescreen", due.due, status, title, "assessments"))
     return items
 

@@ -64,6 +64,7 @@ def test_the_worklist_puts_overdue_work_first_and_names_where_to_open_it(vault: 
         (calls, "follow-up", "overdue", "follow-up"),
     ]
     assert items[1].record_id == late.id and "Weight check" in items[1].title
+    assert items[0].title.startswith("Rescreen: PHQ-9 depression questionnaire (last 16")
     assert (ccm, "ccm-minutes", "below-threshold", "contacts") in summary
     ccm_item = next(i for i in items if i.kind == "ccm-minutes")
     assert ccm_item.title == "12 of 20 care-management minutes; 7 days left this month"
