@@ -140,7 +140,7 @@ class ScheduleTable(QTableView):
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((190, 130, 220)):
+        for column, width in enumerate((300, 130, 220)):  # "Overdue · 21 Nov 2026, 10:00"
             self.setColumnWidth(column, width)
         model.modelReset.connect(self._span_headings)
         self.doubleClicked.connect(lambda index: self.open_row.emit(index.row()))
