@@ -33,6 +33,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
+from carenav.cli_backup import _common
 from carenav.errors import InvalidInput
 from carenav.export.ics import event_for, follow_ups_to_ics
 from carenav.followup.ccm import CcmMonth, ccm_codes
@@ -64,21 +65,6 @@ def say(message: str) -> None:
 
 
 # -- arguments --------------------------------------------------------------------------------
-
-
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--vault",
-        type=Path,
-        required=True,
-        metavar="PATH",
-        help="the vault's database file (its .keys header sits beside it)",
-    )
-    parser.add_argument(
-        "--passphrase-stdin",
-        action="store_true",
-        help="read the passphrase from standard input instead of prompting",
-    )
 
 
 def _patient_arg(parser: argparse.ArgumentParser) -> None:
