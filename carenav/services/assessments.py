@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from carenav.errors import InvalidInput, RecordNotFound
@@ -567,21 +569,43 @@ def screenings_due(
     For the worklist: a rescreen is due when the instrument's rule gave the
     newest current score a date; a later form of the same instrument replaces it.
     """
-    statement = select(Observation).where(
-        col(Observation.superseded_at).is_(None), col(Observation.deleted_at).is_(None)
+    # Only the newest current score of each patient and instrument decides, and only
+    # its few columns are read: the database picks the newest through the trend index.
+    newer = aliased(Observation)
+    newest_exists = (
+        select(newer.id)
+        .where(
+            newer.patient_id == Observation.patient_id,
+            newer.questionnaire == Observation.questionnaire,
+            col(newer.superseded_at).is_(None),
+            col(newer.deleted_at).is_(None),
+            col(newer.effective_at) > col(Observation.effective_at),
+        )
+        .exists()
+    )
+    statement = sa_select(
+        col(Observation.patient_id),
+        col(Observation.questionnaire),
+        col(Observation.rescreen_due),
+        col(Observation.value),
+        col(Observation.band),
+        col(Observation.effective_at),
+    ).where(
+        col(Observation.superseded_at).is_(None),
+        col(Observation.deleted_at).is_(None),
+        col(Observation.rescreen_due).is_not(None),
+        col(Observation.rescreen_due) <= until,
+        ~newest_exists,
     )
     if patient_id is not None:
-        statement = statement.where(Observation.patient_id == patient_id)
-    statement = statement.order_by(col(Observation.effective_at))
+        statement = statement.where(col(Observation.patient_id) == patient_id)
     with vault.session() as session:
-        newest: dict[tuple[uuid.UUID, str], Observation] = {}
-        for observation in session.exec(statement).all():
-            newest[(observation.patient_id, observation.questionnaire)] = observation
-        live = _live_patient_ids(session, {key[0] for key in newest})
+        rows = [tuple(row) for row in session.execute(statement).all()]
+        live = _live_patient_ids(session, {row[0] for row in rows})
     due = [
-        DueScreening(o.patient_id, o.questionnaire, o.rescreen_due, o.value, o.band, o.effective_at)
-        for o in newest.values()
-        if o.rescreen_due is not None and o.rescreen_due <= until and o.patient_id in live
+        DueScreening(pid, ident, when, value, band, done)
+        for pid, ident, when, value, band, done in rows
+        if when is not None and pid in live
     ]
     return sorted(due, key=lambda d: (d.due, d.instrument_id, str(d.patient_id)))
 
