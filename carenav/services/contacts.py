@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from carenav.errors import InvalidInput, RecordNotFound
@@ -249,27 +250,45 @@ class ScheduledItem:
 def follow_ups_between(vault: Vault, start: datetime | None, end: datetime) -> list[ScheduledItem]:
     """Scheduled follow-ups due in [start, end) (no lower bound when start is None),
     soonest first, for patients still on the caseload (the calendar's window)."""
-    from carenav.services.patients import display_name
+    from carenav.services.patients import name_text
 
+    # the calendar paints thousands of rows: read the columns it shows, not whole records
     statement = (
-        select(FollowUp, Patient)
+        sa_select(
+            col(FollowUp.id),
+            col(FollowUp.patient_id),
+            col(FollowUp.due_at),
+            col(FollowUp.kind),
+            col(FollowUp.purpose),
+            col(Patient.family_name),
+            col(Patient.given_name),
+            col(Patient.preferred_name),
+        )
         .join(Patient, col(Patient.id) == col(FollowUp.patient_id))
         .where(
-            FollowUp.status == "scheduled",
+            col(FollowUp.status) == "scheduled",
             col(FollowUp.deleted_at).is_(None),
             col(FollowUp.due_at) < end,
             col(Patient.deleted_at).is_(None),
-            Patient.status != "discharged",
+            col(Patient.status) != "discharged",
         )
         .order_by(col(FollowUp.due_at))
     )
     if start is not None:
         statement = statement.where(col(FollowUp.due_at) >= start)
     with vault.session() as session:
-        return [
-            ScheduledItem(f.id, f.patient_id, display_name(p), f.due_at, f.kind, f.purpose)
-            for f, p in session.exec(statement).all()
-        ]
+        rows = session.execute(statement).all()
+    return [
+        ScheduledItem(
+            ident,
+            patient_id,
+            name_text(family, given, preferred),
+            due_at,
+            kind,
+            purpose,
+        )
+        for ident, patient_id, due_at, kind, purpose, family, given, preferred in rows
+    ]
 
 
 # -- chronic-care minutes ---------------------------------------------------------------------

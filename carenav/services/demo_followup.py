@@ -11,12 +11,11 @@ discharge gets an open transitional-care episode with the calls made so far.
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from carenav.models import CareTransition, Contact, FollowUp, Record
-from carenav.services.demo_assessments import AddRow, Profile
+from carenav.services.demo_assessments import AddRow, Profile, _record
 from carenav.services.demo_assessments import Dice as AssessmentDice
 
 FOLLOW_UP_TABLES: tuple[type[Record], ...] = (Contact, FollowUp, CareTransition)
@@ -35,10 +34,6 @@ FACILITIES = ("County General Hospital", "St. Brigid Medical Center", "Lakeside 
 
 class Dice(AssessmentDice):
     stream = "carenav-demo-followup"
-
-
-def _record(row_id: uuid.UUID, at: datetime) -> dict[str, Any]:
-    return {"id": row_id, "created_at": at, "updated_at": at, "version": 1, "deleted_at": None}
 
 
 def _at(day: date, dice: Dice, first_hour: int = 9, last_hour: int = 16) -> datetime:

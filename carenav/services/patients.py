@@ -63,9 +63,14 @@ def age_on(birth_date: date, day: date | None = None) -> int:
 
 
 def display_name(patient: Patient) -> str:
-    name = f"{patient.family_name}, {patient.given_name}"
-    if patient.preferred_name and patient.preferred_name != patient.given_name:
-        name += f' "{patient.preferred_name}"'
+    return name_text(patient.family_name, patient.given_name, patient.preferred_name)
+
+
+def name_text(family: str, given: str, preferred: str = "") -> str:
+    """'Family, Given "Preferred"' (the preferred name only when it differs)."""
+    name = f"{family}, {given}"
+    if preferred and preferred != given:
+        name += f' "{preferred}"'
     return name
 
 
