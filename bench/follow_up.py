@@ -345,13 +345,38 @@ def print_report(results: dict[str, Any]) -> None:
         print(f"{name:<{width}}  {median:>9}  {p95:>7}  {target}")
 
 
+def described(vault: Vault) -> dict[str, Any]:
+    """What a kept vault holds (it was built by an earlier run with --keep)."""
+    now = datetime.now(UTC)
+    everyone = patient_ids(vault, active_only=False)
+    return {
+        "patients": len(everyone),
+        "active_patients": len(patient_ids(vault, active_only=True)),
+        "fill_s": "(kept)",
+        "extra_s": "(kept)",
+        "demo_contacts": None,
+        "contacts": count_rows(vault, Contact),
+        "demo_coming_follow_ups": None,
+        "coming_follow_ups": coming_follow_ups(vault, now),
+        "follow_ups": count_rows(vault, FollowUp),
+        "vault_mb": round(vault.db_path.stat().st_size / 1e6, 1),
+    }
+
+
 def run(args: argparse.Namespace) -> None:
-    folder = Path(tempfile.mkdtemp(prefix="carenav-bench-followup-"))
+    kept = Path(args.keep) if args.keep else None
+    folder = kept or Path(tempfile.mkdtemp(prefix="carenav-bench-followup-"))
     vault: Vault | None = None
     try:
         results: dict[str, Any] = {"repeat": args.repeat}
-        vault, _code = Vault.create(folder / "bench.cnv", PASSPHRASE, kdf=CHEAP_KDF)
-        results["vault"] = build(vault, args.patients, args.contacts, args.coming)
+        path = folder / "bench.cnv"
+        if kept is not None and path.exists():
+            vault = Vault.unlock(path, PASSPHRASE)
+            results["vault"] = described(vault)
+        else:
+            folder.mkdir(parents=True, exist_ok=True)
+            vault, _code = Vault.create(path, PASSPHRASE, kdf=CHEAP_KDF)
+            results["vault"] = build(vault, args.patients, args.contacts, args.coming)
         today = date.today()
         results.update(measure(vault, today, args.repeat))
         results["calendar"] = measure_calendar(vault, today, args.repeat)
@@ -362,7 +387,8 @@ def run(args: argparse.Namespace) -> None:
     finally:
         if vault is not None:
             vault.close()
-        shutil.rmtree(folder, ignore_errors=True)
+        if kept is None:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def main() -> int:
@@ -374,6 +400,12 @@ def main() -> int:
     )
     parser.add_argument("--repeat", type=int, default=10, help="runs per figure (10)")
     parser.add_argument("--json", help="also write the figures as JSON to this file")
+    parser.add_argument(
+        "--keep",
+        metavar="DIR",
+        help="build the vault in DIR and keep it; a later run with the same DIR reuses it "
+        "(made-up patients only; delete DIR when done)",
+    )
     args = parser.parse_args()
     if args.patients < 1 or args.repeat < 1:
         parser.error("use at least 1 patient and 1 run")

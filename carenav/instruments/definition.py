@@ -31,7 +31,7 @@ TOTAL = "$total"  # a flag condition on the instrument's total score
 SUM = "$sum"  # a flag condition on the summed scores of the items listed in "sum_of"
 TOP_KEYS = frozenset(
     {"id", "title", "version", "publisher", "source", "licence", "loinc", "totalLoinc"}
-    | {"description", "items", "scoring", "bands", "flags", "rescreen", "findings"}
+    | {"description", "items", "scoring", "bands", "flags", "rescreen", "findings", "checkIn"}
 )
 ITEM_KEYS = frozenset(
     {"linkId", "text", "type", "required", "options", "enableWhen", "enableBehavior"}
@@ -191,6 +191,7 @@ class Instrument:
     findings: tuple[FindingRule, ...] = ()
     loinc: str = ""
     total_loinc: str = ""
+    check_in: bool = False  # short enough to fill in during a call or visit ("checkIn")
     path: Path | None = field(default=None, compare=False)
 
     def item(self, link_id: str) -> Item | None:
@@ -297,6 +298,11 @@ class _Parser:
             for n, f in enumerate(self.array(raw, "flags", "the instrument"))
         )
         findings = self.findings(self.array(raw, "findings", "the instrument"), by_id, bands)
+        check_in = raw.get("checkIn", False)
+        if not isinstance(check_in, bool):
+            raise self.fail("'checkIn' must be true or false")
+        if check_in and scoring is None:
+            raise self.fail("a check-in ('checkIn': true) needs a 'scoring' so that it can trend")
         return Instrument(
             id=ident,
             title=self.text(raw, "title", "the instrument"),
@@ -311,6 +317,7 @@ class _Parser:
             flags=flags,
             rescreen=self.rescreen(raw.get("rescreen"), bands),
             findings=findings,
+            check_in=check_in,
         )
 
     # -- items -------------------------------------------------------------------------

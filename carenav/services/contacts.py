@@ -25,7 +25,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from carenav.errors import InvalidInput, RecordNotFound
-from carenav.models import Contact, FollowUp, Patient, codes, utcnow
+from carenav.models import Contact, FollowUp, Patient, QuestionnaireResponse, codes, utcnow
 from carenav.services.patients import _live_patient
 from carenav.services.validation import FieldCleaner
 from carenav.store.vault import Vault
@@ -61,6 +61,7 @@ def _clean_contact(values: Mapping[str, Any], *, creating: bool) -> dict[str, An
     c.flag("counts_for_ccm")
     c.text("notes", label="Notes", max_len=4000)
     c._run("goal_ids", _goal_ids)
+    c._run("check_in_response_id", _optional_id)
     return c.done()
 
 
@@ -80,6 +81,35 @@ def _minutes(value: Any) -> int:
     return minutes
 
 
+def _optional_id(value: Any) -> uuid.UUID | None:
+    if value in (None, ""):
+        return None
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        raise ValueError("The check-in form could not be found; fill it in again.") from None
+
+
+def _check_in_of(session: Session, patient_id: uuid.UUID, cleaned: Mapping[str, Any]) -> None:
+    """A check-in form carried by the contact must be a signed form of the same patient."""
+    response_id = cleaned.get("check_in_response_id")
+    if response_id is None:
+        return
+    response = session.get(QuestionnaireResponse, response_id)
+    if (
+        response is None
+        or response.deleted_at is not None
+        or response.patient_id != patient_id
+        or response.status not in ("completed", "amended")
+    ):
+        raise InvalidInput(
+            {
+                "check_in_response_id": "The check-in form is not a signed form of this patient; "
+                "fill it in and sign it again."
+            }
+        )
+
+
 def _goal_ids(value: Any) -> list[str]:
     items = value if isinstance(value, list | tuple) else []
     return [uuid.UUID(str(v)).hex for v in items]
@@ -90,6 +120,7 @@ def log_contact(vault: Vault, patient_id: uuid.UUID, values: Mapping[str, Any]) 
     cleaned = _clean_contact(values, creating=True)
     with vault.session() as session:
         _live_patient(session, patient_id)
+        _check_in_of(session, patient_id, cleaned)
         contact = Contact(patient_id=patient_id, author=vault.audit.user, **cleaned)
         session.add(contact)
         session.flush()
@@ -188,6 +219,7 @@ def complete_follow_up(
     cleaned = _clean_contact(values, creating=True)
     with vault.session() as session:
         follow_up = _scheduled(session, follow_up_id)
+        _check_in_of(session, follow_up.patient_id, cleaned)
         logged = Contact(
             patient_id=follow_up.patient_id,
             author=vault.audit.user,

@@ -456,6 +456,7 @@ class MainWindow(QMainWindow):
             self,
             patient_id=patient.id if patient is not None else None,
             follow_up_id=follow_up_id,
+            catalogue=self.chart_page.catalogue(),
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(self.today_page.refresh)

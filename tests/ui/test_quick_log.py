@@ -260,3 +260,45 @@ def test_a_quick_log_typed_when_the_vault_locks_comes_back_next_time(
     assert "back" in again.message.text()
     assert drafts_for(window.vault, pid) == []  # taken back into the dialog
     again.close_quietly()
+
+
+def test_a_call_carries_a_check_in_form_that_trends_in_the_chart(qtbot: Any, vault: Vault) -> None:
+    from carenav.services import assessments
+
+    pid = patient(vault, "Okafor")
+    other = patient(vault, "Lindqvist")
+    dialog = QuickLogDialog(vault, patient_id=pid)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    offered = [dialog.check_in.itemData(i) for i in range(dialog.check_in.count())]
+    assert offered[0] is None and {"hf-checkin", "phq2"} <= set(offered)
+    assert "phq9" not in offered  # only short forms marked as check-ins
+    assert not dialog.check_in_button.isEnabled()
+    dialog.check_in.setCurrentIndex(offered.index("hf-checkin"))
+    assert dialog.check_in_button.isEnabled()
+    qtbot.mouseClick(dialog.check_in_button, Qt.MouseButton.LeftButton)
+    form_window = dialog.check_in_dialog
+    assert form_window is not None and form_window.isVisible()
+    assert form_window.windowTitle() == "Heart failure check-in"  # never the patient's name
+    form = form_window.form
+    answers = {k: "no" for k in ("gain", "swelling", "breath", "pillows", "dizzy", "red")}
+    form.set_answers(answers | {"gain": "yes", "swelling": "yes", "meds": "yes", "weight": 184.0})
+    with qtbot.waitSignal(form.completed):
+        assert form.complete() is True, form.message.text()
+    assert dialog.check_in_status.text() == "Signed: Heart failure check-in, 2 (yellow zone)"
+    assert not dialog.check_in.isEnabled() and not dialog.check_in_button.isEnabled()
+    form_window.close()
+
+    dialog.minutes.setText("12")
+    assert dialog.save() is True
+    [contact] = contacts.contacts_for(vault, pid)
+    assert contact.check_in_response_id == dialog.check_in_id
+    [point] = assessments.score_series(vault, pid, "hf-checkin")
+    assert (point.value, point.band) == (2, "yellow zone")
+    # a signed check-in of one patient cannot be attached to another's contact
+    with pytest.raises(contacts.InvalidInput, match="not a signed form of this patient"):
+        contacts.log_contact(
+            vault,
+            other,
+            {"occurred_at": yesterday_at(10), "check_in_response_id": contact.check_in_response_id},
+        )

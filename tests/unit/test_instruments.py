@@ -29,7 +29,7 @@ from carenav.instruments import (
 from carenav.instruments.registry import BUNDLED
 
 SHIPPED = {"phq9", "phq2", "gad7", "lace", "steadi", "ahc-hrsn", "katz-adl", "lawton-iadl"}
-SHIPPED |= {"comprehensive"}
+SHIPPED |= {"comprehensive", "hf-checkin"}
 
 # A small agency instrument using every item type the engine scores or shows.
 AGENCY: dict[str, Any] = {

@@ -467,3 +467,53 @@ def test_lawton_all_dependent_is_zero() -> None:
     worst = {"telephone": "4", "shopping": "4", "food": "4", "housekeeping": "5"}
     worst |= {"laundry": "3", "transportation": "5", "medications": "3", "finances": "3"}
     assert score(get_instrument("lawton-iadl"), worst).total == 0
+
+
+# -- Heart failure check-in (AHA self-check plan: green, yellow and red zones) ----------------
+
+HF_SIGNS = ("gain", "swelling", "breath", "pillows", "dizzy")
+
+
+def hf_check(*signs: str, meds: str = "yes", red: str = "no") -> Any:
+    answers: dict[str, Any] = {s: ("yes" if s in signs else "no") for s in HF_SIGNS}
+    answers |= {"meds": meds, "red": red, "weight": 182.5}
+    return score(get_instrument("hf-checkin"), answers)
+
+
+def test_hf_check_in_counts_yellow_zone_signs() -> None:
+    assert (hf_check().total, hf_check().band) == (0, "green zone")
+    assert codes(hf_check().flags) == []
+    one = hf_check("gain")
+    assert (one.total, one.band) == (1, "yellow zone")
+    assert codes(one.flags) == ["hf-yellow-zone"]
+    assert hf_check(*HF_SIGNS, meds="no").total == 6
+
+
+def test_hf_check_in_missed_medicines_is_a_warning_sign() -> None:
+    assert hf_check(meds="no").total == 1
+
+
+def test_hf_check_in_red_zone_is_urgent_whatever_the_total() -> None:
+    result = hf_check(red="yes")
+    assert result.total == 0
+    assert codes(result.flags) == ["hf-red-zone"]
+
+
+def test_hf_check_in_needs_every_warning_sign_answered() -> None:
+    with pytest.raises(IncompleteAnswers):
+        score(get_instrument("hf-checkin"), {"gain": "no", "red": "no"})
+
+
+def test_check_in_forms_are_marked_and_need_a_score(tmp_path: Any) -> None:
+    from carenav.instruments.definition import InvalidInstrument, load_definition
+
+    assert get_instrument("hf-checkin").check_in and get_instrument("phq2").check_in
+    assert not get_instrument("phq9").check_in
+    bad = tmp_path / "no-score.json"
+    bad.write_text(
+        '{"id": "no-score", "title": "T", "version": "1", "source": "S", "licence": "L",'
+        ' "checkIn": true, "items": [{"linkId": "a", "type": "text", "text": "A"}]}',
+        encoding="utf-8",
+    )
+    with pytest.raises(InvalidInstrument, match="needs a 'scoring'"):
+        load_definition(bad)

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from carenav.errors import CareNavError, InvalidInput
+from carenav.instruments.registry import UnknownInstrument
 from carenav.models import FollowUp
 from carenav.models.codes import (
     CONTACT_DIRECTIONS,
@@ -48,6 +49,8 @@ from carenav.models.codes import (
     CONTACT_WITH,
     SPENT_BY,
 )
+from carenav.services.assessments import get_response
+from carenav.services.catalogue import Catalogue, load_catalogue
 from carenav.services.contacts import (
     complete_follow_up,
     follow_ups_due,
@@ -64,6 +67,7 @@ from carenav.services.patients import (
 )
 from carenav.store.vault import Vault
 from carenav.ui.formatting import format_datetime
+from carenav.ui.pages.assessment.form_dialog import AssessmentDialog
 from carenav.ui.widgets.layout import message_label, show_message
 
 TITLE = "Log a contact"
@@ -113,6 +117,7 @@ class QuickLogDialog(QDialog):
         *,
         patient_id: uuid.UUID | None = None,
         follow_up_id: uuid.UUID | None = None,
+        catalogue: Catalogue | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(TITLE)
@@ -121,6 +126,9 @@ class QuickLogDialog(QDialog):
         self.follow_up: FollowUp | None = None
         self.logged_id: uuid.UUID | None = None
         self.next_scheduled: datetime | None = None
+        self.catalogue = catalogue or load_catalogue(None)
+        self.check_in_id: uuid.UUID | None = None  # the signed check-in form this contact carries
+        self.check_in_dialog: AssessmentDialog | None = None
         if follow_up_id is not None:
             self.follow_up = _scheduled_follow_up(vault, follow_up_id)
             if self.follow_up is not None:
@@ -154,6 +162,7 @@ class QuickLogDialog(QDialog):
         self.notes.setMinimumHeight(90)
         if self.follow_up is not None:
             _choose(self.kind, self.follow_up.kind)
+        self._check_in_row()
 
         minutes_row = QHBoxLayout()
         minutes_row.addWidget(self.minutes)
@@ -167,6 +176,7 @@ class QuickLogDialog(QDialog):
             ("with_whom", "With whom", self.with_whom),
             ("direction", "Direction", self.direction),
             ("spent_by", "Time spent by", self.spent_by),
+            ("check_in_response_id", "Check-in", self.check_in_box),
         ):
             form.addRow(label, field)
             self.errors[name] = message_label()
@@ -254,11 +264,86 @@ class QuickLogDialog(QDialog):
             self.direction,
             self.spent_by,
             self.counts_for_ccm,
+            self.check_in,
+            self.check_in_button,
             self.timer_button,
             self.cancel_button,
         ]
         for before, after in itertools.pairwise(chain):
             QWidget.setTabOrder(before, after)
+
+    def _check_in_row(self) -> None:
+        """A short scored form carried by the call (a heart-failure check, a PHQ-2...)."""
+        self.check_in = QComboBox()
+        self.check_in.setAccessibleName("Check-in form")
+        self.check_in.addItem("None", None)
+        for instrument in self.catalogue.instruments:
+            if instrument.check_in:
+                self.check_in.addItem(instrument.title, instrument.id)
+        self.check_in.setToolTip(
+            "A short form asked during the call; its score trends in the chart like any other"
+        )
+        self.check_in_button = QPushButton("Fill in…")
+        self.check_in_button.setToolTip("Open the check-in form for this patient")
+        self.check_in_button.clicked.connect(self.open_check_in)
+        self.check_in_status = QLabel("")
+        self.check_in_status.setObjectName("fieldHint")
+        self.check_in_status.setWordWrap(True)
+        self.check_in.currentIndexChanged.connect(self._check_in_chosen)
+        self.check_in_box = QWidget()
+        row = QHBoxLayout(self.check_in_box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.check_in, 1)
+        row.addWidget(self.check_in_button)
+        column = QVBoxLayout()
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.check_in_status)
+        row.addLayout(column, 2)
+        self._check_in_chosen()
+
+    def _check_in_chosen(self, _index: int = 0) -> None:
+        chosen = self.check_in.currentData() is not None
+        self.check_in_button.setEnabled(chosen and self.check_in_id is None)
+        if self.check_in_id is None:
+            self.check_in_status.setText("")
+
+    def open_check_in(self) -> AssessmentDialog | None:
+        """Open the chosen check-in form for the patient (not modal; the timer keeps running)."""
+        ident = self.check_in.currentData()
+        if ident is None:
+            return None
+        if self.patient_id is None:
+            show_message(self.errors["patient"], "Find the patient first: type part of a name.")
+            self.search.setFocus()
+            return None
+        if self.check_in_dialog is not None and self.check_in_dialog.isVisible():
+            self.check_in_dialog.raise_()
+            self.check_in_dialog.activateWindow()
+            return self.check_in_dialog
+        try:
+            instrument = self.catalogue.get(ident)
+        except UnknownInstrument as exc:
+            show_message(self.errors["check_in_response_id"], str(exc))
+            return None
+        dialog = AssessmentDialog(
+            self.vault, self.patient_id, instrument, self, catalogue=self.catalogue
+        )
+        dialog.form.completed.connect(self._check_in_signed)
+        self.check_in_dialog = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
+    def _check_in_signed(self, response_id: uuid.UUID) -> None:
+        self.check_in_id = response_id
+        dialog = self.check_in_dialog
+        title = dialog.form.instrument.title if dialog is not None else "Check-in"
+        result = check_in_result(self.vault, response_id)
+        self.check_in_status.setText(f"Signed: {title}{result}")
+        self.check_in.setEnabled(False)
+        self.check_in_button.setEnabled(False)
+        show_message(self.errors["check_in_response_id"], "")
 
     # -- finding the patient ----------------------------------------------------------
 
@@ -282,6 +367,10 @@ class QuickLogDialog(QDialog):
     def _on_result(self, item: QListWidgetItem | None, _previous: Any = None) -> None:
         self.patient_id = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
         show_message(self.errors["patient"], "")
+        if self.check_in_id is not None:  # a signed check-in belongs to the patient it was for
+            self.check_in_id = None
+            self.check_in.setEnabled(True)
+            self._check_in_chosen()
 
     def _take_first_match(self) -> None:
         if self.results.count():
@@ -330,6 +419,7 @@ class QuickLogDialog(QDialog):
             "spent_by": self.spent_by.currentData(),
             "counts_for_ccm": self.counts_for_ccm.isChecked(),
             "notes": self.notes.toPlainText(),
+            "check_in_response_id": self.check_in_id,
         }
 
     def save(self) -> bool:
@@ -490,6 +580,15 @@ class QuickLogDialog(QDialog):
         box.setEscapeButton(keep)
         box.exec()
         return box.clickedButton() is discard
+
+
+def check_in_result(vault: Vault, response_id: uuid.UUID) -> str:
+    """ ", 2 (yellow zone)": the signed check-in's score, for the line beside the form."""
+    observation = get_response(vault, response_id).observation
+    if observation is None:
+        return ""
+    band = f" ({observation.band})" if observation.band else ""
+    return f", {observation.value}{band}"
 
 
 def _scheduled_follow_up(vault: Vault, follow_up_id: uuid.UUID) -> FollowUp | None:
