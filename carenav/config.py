@@ -42,6 +42,8 @@ def demo_vault_path() -> Path:
 IDLE_LOCK_DEFAULT_MINUTES = 5
 IDLE_LOCK_MAX_MINUTES = 15  # HIPAA automatic logoff: never longer than this
 BACKUP_KEEP_DEFAULT_DAYS = 7
+REFERRAL_CHECK_BACK_DEFAULT_DAYS = 7  # sending a referral schedules a check-back this far ahead
+REFERRAL_CHECK_BACK_MAX_DAYS = 90
 
 
 @dataclass
@@ -53,6 +55,7 @@ class Settings:
     backup_keep_days: int = BACKUP_KEEP_DEFAULT_DAYS
     instruments_folder: str = ""  # the agency's extra instrument files (*.json); "" = none
     templates_folder: str = ""  # the agency's extra care-plan templates (*.json); "" = none
+    referral_check_back_days: int = REFERRAL_CHECK_BACK_DEFAULT_DAYS
 
     @classmethod
     def load(cls) -> Settings:
@@ -68,6 +71,10 @@ class Settings:
                 backup_keep_days=max(int(data.get("backup_keep_days", 7)), 1),
                 instruments_folder=str(data.get("instruments_folder", "")),
                 templates_folder=str(data.get("templates_folder", "")),
+                referral_check_back_days=min(
+                    max(int(data.get("referral_check_back_days", 7)), 1),
+                    REFERRAL_CHECK_BACK_MAX_DAYS,
+                ),
             )
         except (OSError, ValueError, AttributeError, TypeError):
             return cls()
