@@ -21,9 +21,10 @@ from typing import Any
 from sqlmodel import col, select
 
 from carenav.errors import InvalidInput, RecordNotFound
-from carenav.followup.business_days import HolidayCalendar, default_calendar
+from carenav.followup.business_days import HolidayCalendar
 from carenav.followup.tcm import Attempt, TcmDeadlines, TcmStatus, tcm_deadlines, tcm_status
 from carenav.models import CareTransition, Contact, Patient, codes, utcnow
+from carenav.services import holidays
 from carenav.services.patients import _live_patient
 from carenav.services.validation import FieldCleaner
 from carenav.store.vault import Vault
@@ -32,8 +33,8 @@ EPISODE_DAYS = 30
 
 
 def calendar_for(day: date) -> HolidayCalendar:
-    """US federal holidays around ``day`` (the clocks never run longer than a month)."""
-    return default_calendar(range(day.year - 1, day.year + 2))
+    """The holidays around ``day``: the agency's list where it covers, else US federal."""
+    return holidays.calendar_for(day)
 
 
 def _clean(values: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
