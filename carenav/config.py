@@ -56,6 +56,7 @@ class Settings:
     instruments_folder: str = ""  # the agency's extra instrument files (*.json); "" = none
     templates_folder: str = ""  # the agency's extra care-plan templates (*.json); "" = none
     referral_check_back_days: int = REFERRAL_CHECK_BACK_DEFAULT_DAYS
+    holidays_file: str = ""  # the agency's holiday list (YYYY-MM-DD name lines); "" = federal
 
     @classmethod
     def load(cls) -> Settings:
@@ -75,6 +76,7 @@ class Settings:
                     max(int(data.get("referral_check_back_days", 7)), 1),
                     REFERRAL_CHECK_BACK_MAX_DAYS,
                 ),
+                holidays_file=str(data.get("holidays_file", "")),
             )
         except (OSError, ValueError, AttributeError, TypeError):
             return cls()
