@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from carenav.config import Settings, default_vault_path
 from carenav.errors import VaultDamaged
 from carenav.services import backups
+from carenav.services.holidays import apply_holiday_file
 from carenav.store.audit import record_event
 from carenav.store.instance_lock import InstanceLock, VaultInUse
 from carenav.store.vault import Vault
@@ -265,11 +266,14 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, "Vault already open", str(exc))
             return
         self.vault = vault
+        holidays_problem = apply_holiday_file(self.settings.holidays_file)  # before the clocks
         if not self.demo_passphrase:
             self.settings.remember_vault(vault.db_path)
         self.caseload_page.set_vault(vault)
         self.today_page.show_for(vault)
-        self.status_label.setText("Unlocked. Press Ctrl+L to lock when you step away.")
+        self.status_label.setText(
+            holidays_problem or "Unlocked. Press Ctrl+L to lock when you step away."
+        )
         self.idle_watcher.set_timeout_minutes(self.settings.idle_lock_minutes)
         self.idle_watcher.start()
         self.idle_watcher.resume()
@@ -351,8 +355,11 @@ class MainWindow(QMainWindow):
             self.idle_watcher.set_timeout_minutes(self.settings.idle_lock_minutes)
             self.chart_page.instruments_folder = self.settings.instruments_folder
             self.chart_page.templates_folder = self.settings.templates_folder
+            holidays_problem = apply_holiday_file(self.settings.holidays_file)
+            self.today_page.refresh()  # the clocks may count other days now
             self.status_label.setText(
-                f"CareNav now locks after {self.settings.idle_lock_minutes} idle minutes."
+                holidays_problem
+                or f"CareNav now locks after {self.settings.idle_lock_minutes} idle minutes."
             )
 
     def show_audit_trail(self) -> None:

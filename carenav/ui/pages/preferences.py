@@ -1,5 +1,6 @@
-"""File > Settings: the automatic lock delay (HIPAA automatic logoff) and the agency's
-folders of instruments and care-plan templates."""
+"""File > Settings: the automatic lock delay (HIPAA automatic logoff), the agency's
+folders of instruments and care-plan templates, and the agency's holiday list (the days
+the transitional-care clocks skip; see carenav/services/holidays.py)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from carenav.config import IDLE_LOCK_MAX_MINUTES, Settings
 from carenav.services.catalogue import load_catalogue, load_template_catalogue
+from carenav.services.holidays import holiday_file_status
 from carenav.ui.widgets.layout import paragraph
 
 NO_FOLDER = "No agency folder: the standard instruments only."
@@ -55,11 +57,21 @@ def _adds(titles: list[str], noun: str) -> tuple[str, bool]:
 
 
 class FolderSetting(QWidget):
-    """A folder path with Choose…, and a line saying what the folder gives, checked as typed."""
+    """A folder path with Choose…, and a line saying what the folder gives, checked as typed.
 
-    def __init__(self, path: str, name: str, status: Callable[[str], tuple[str, bool]]) -> None:
+    ``file_filter`` makes it a file setting: Choose… then picks a file of that kind."""
+
+    def __init__(
+        self,
+        path: str,
+        name: str,
+        status: Callable[[str], tuple[str, bool]],
+        *,
+        file_filter: str = "",
+    ) -> None:
         super().__init__()
         self._status = status
+        self._file_filter = file_filter
         self.edit = QLineEdit(path)
         self.edit.setAccessibleName(name)
         self.edit.setPlaceholderText("none")
@@ -83,7 +95,12 @@ class FolderSetting(QWidget):
         return self.edit.text().strip()
 
     def _choose(self, title: str) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, title, self.edit.text())
+        if self._file_filter:
+            chosen, _ = QFileDialog.getOpenFileName(
+                self, title, self.edit.text(), self._file_filter
+            )
+        else:
+            chosen = QFileDialog.getExistingDirectory(self, title, self.edit.text())
         if chosen:
             self.edit.setText(chosen)
 
@@ -139,6 +156,25 @@ class PreferencesDialog(QDialog):
         self.instruments_folder = self.instruments.edit
         self.folder_status = self.instruments.status
 
+        layout.addSpacing(8)
+        layout.addWidget(
+            paragraph(
+                "Transitional-care deadlines count business days, skipping weekends and "
+                "the US federal holidays. If your agency closes on other days, choose a text "
+                "file listing them, one a line: 2026-11-27 Day after Thanksgiving. It replaces "
+                "the federal list for the years it covers."
+            )
+        )
+        self.holidays = FolderSetting(
+            settings.holidays_file,
+            "Holiday list file",
+            holiday_file_status,
+            file_filter="Text files (*.txt *.csv);;All files (*)",
+        )
+        holidays = QFormLayout()
+        holidays.addRow("Holiday list file", self.holidays)
+        layout.addLayout(holidays)
+
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -150,5 +186,6 @@ class PreferencesDialog(QDialog):
         self.settings.idle_lock_minutes = self.idle_minutes.value()
         self.settings.instruments_folder = self.instruments.text()
         self.settings.templates_folder = self.templates.text()
+        self.settings.holidays_file = self.holidays.text()
         self.settings.save()
         self.accept()
