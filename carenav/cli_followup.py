@@ -5,14 +5,18 @@ monthly chronic-care minutes report and a calendar export of scheduled follow-up
                         --outcome OUTCOME --minutes N [--clinician] [--with WHO]
                         [--note TEXT] [--json]
     carenav discharge add --vault PATH --patient ID --date YYYY-MM-DD
-                          --complexity moderate|high [--facility TEXT]
-    carenav worklist --vault PATH [--date YYYY-MM-DD] --json
+                          --complexity moderate|high [--facility TEXT] [--holidays FILE]
+    carenav worklist --vault PATH [--date YYYY-MM-DD] --json [--holidays FILE]
     carenav ccm-report --vault PATH --month YYYY-MM (--json | --csv)
     carenav export-ics --vault PATH --out FILE [--days N] [--include-names]
 
 ``ID`` is the patient's id as ``carenav list --json`` prints it. Invalid values (an
 unknown patient, a contact type or date that does not exist, a contact in the future)
 exit 5 with a message that names the field, never the patient.
+
+``--holidays FILE`` uses the agency's holiday list (one ``YYYY-MM-DD name`` a line) for
+the business-day deadlines instead of the US federal holidays, for the years it covers;
+a bad line exits 5 with its line number.
 
 ``ccm-report`` and ``export-ics`` take patient information out of the vault, so each is
 recorded in the audit trail (action ``export``); so is printing the worklist. The
@@ -23,7 +27,6 @@ and a four-character code from the patient's id, never a name or a purpose.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import re
 import sys
@@ -31,23 +34,21 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from carenav.cli_backup import _common
 from carenav.errors import InvalidInput
 from carenav.export.ics import event_for, follow_ups_to_ics
-from carenav.followup.ccm import CcmMonth, ccm_codes
+from carenav.followup.business_days import HolidayCalendar
 from carenav.followup.tcm import tcm_deadlines
 from carenav.models import Patient, codes
-from carenav.services import contacts, transitions
+from carenav.services import ccm_report, contacts, holidays, transitions
 from carenav.services.worklist import worklist
 from carenav.store.audit import record_event
 from carenav.store.header import atomic_write
 from carenav.store.vault import Vault
 
 DEFAULT_DAYS, MAX_DAYS = 14, 366
-CCM_COMPLEX = "ccm_complex"
-CCM_ENROLLED = frozenset({"ccm", CCM_COMPLEX})
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
@@ -71,6 +72,21 @@ def _patient_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--patient", required=True, metavar="ID", help="the patient's id, as 'list --json' prints"
     )
+
+
+def _holidays_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--holidays",
+        type=Path,
+        metavar="FILE",
+        help="the agency's holiday list (one 'YYYY-MM-DD name' a line): it replaces the US "
+        "federal holidays for the years it covers in the business-day deadlines",
+    )
+
+
+def _holiday_list(args: argparse.Namespace) -> HolidayCalendar | None:
+    path: Path | None = args.holidays
+    return None if path is None else holidays.load_holiday_list(path, field="--holidays")
 
 
 def _choices(table: dict[str, str]) -> str:
@@ -118,11 +134,13 @@ def register(subparsers: argparse._SubParsersAction) -> dict[str, Handler]:  # t
     add.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="the discharge date")
     add.add_argument("--complexity", required=True, metavar=_choices(codes.TCM_COMPLEXITY))
     add.add_argument("--facility", default="", metavar="TEXT", help="the hospital or facility")
+    _holidays_arg(add)
 
     p = subparsers.add_parser("worklist", help="print what is due or overdue (JSON)")
     _common(p)
     p.add_argument("--date", metavar="YYYY-MM-DD", help="the day's list (default: today)")
     p.add_argument("--json", action="store_true", required=True, help="as a JSON array")
+    _holidays_arg(p)
 
     p = subparsers.add_parser(
         "ccm-report", help="chronic-care minutes and billing codes per patient for a month"
@@ -240,13 +258,15 @@ def cmd_discharge(args: argparse.Namespace, secrets: Secrets) -> int:
         "complexity": _code(args.complexity, codes.TCM_COMPLEXITY, "--complexity"),
         "facility": args.facility,
     }
+    agency = _holiday_list(args)
     with _unlock(args, secrets) as vault:
         episode = transitions.add_discharge(vault, patient_id, values)
-    deadlines = tcm_deadlines(
-        episode.discharge_date,
-        "high" if episode.complexity == "high" else "moderate",
-        transitions.calendar_for(episode.discharge_date),
-    )
+    with holidays.using(agency):
+        deadlines = tcm_deadlines(
+            episode.discharge_date,
+            "high" if episode.complexity == "high" else "moderate",
+            transitions.calendar_for(episode.discharge_date),
+        )
     _print_json(
         {
             "id": str(episode.id),
@@ -271,7 +291,8 @@ def cmd_worklist(args: argparse.Namespace, secrets: Secrets) -> int:
         if today == date.today()
         else datetime.combine(today, datetime.min.time()).astimezone().astimezone(UTC)
     )
-    with _unlock(args, secrets) as vault:
+    agency = _holiday_list(args)
+    with _unlock(args, secrets) as vault, holidays.using(agency):
         items = worklist(vault, today, now=now)
         clocks = {c.episode.id: c.deadlines for c in transitions.open_episodes(vault, now=now)}
         record_event(
@@ -292,58 +313,15 @@ def cmd_worklist(args: argparse.Namespace, secrets: Secrets) -> int:
 
 # -- ccm-report -------------------------------------------------------------------------------
 
-CSV_COLUMNS = (
-    "patient",
-    "month",
-    "total_minutes",
-    "staff_minutes",
-    "clinician_minutes",
-    "in_ccm",
-    "complex",
-    "codes",
-)
-
-
-def ccm_report(vault: Vault, month: str) -> list[dict[str, Any]]:
-    """Per patient with minutes in the month: the minutes and the CCM codes they reach.
-
-    Codes are given only for patients enrolled in CCM (program ``ccm`` or ``ccm_complex``;
-    complex CCM when ``ccm_complex``); others show their minutes with no codes."""
-    minutes = [m for m in contacts.ccm_minutes(vault, month) if m.total > 0]
-    with vault.session() as session:
-        programs = {
-            m.patient_id: list(p.programs)
-            for m in minutes
-            if (p := session.get(Patient, m.patient_id)) is not None and p.deleted_at is None
-        }
-    rows = []
-    for m in minutes:
-        if m.patient_id not in programs:
-            continue
-        enrolled = bool(CCM_ENROLLED & set(programs[m.patient_id]))
-        complex_ccm = CCM_COMPLEX in programs[m.patient_id]
-        met = ccm_codes(CcmMonth(month, m.staff, m.clinician), complex_ccm) if enrolled else []
-        rows.append(
-            {
-                "patient": str(m.patient_id),
-                "month": month,
-                "total_minutes": m.total,
-                "staff_minutes": m.staff,
-                "clinician_minutes": m.clinician,
-                "in_ccm": enrolled,
-                "complex": complex_ccm,
-                "codes": [{"code": code, "units": units} for code, units in met],
-            }
-        )
-    return rows
-
 
 def cmd_ccm_report(args: argparse.Namespace, secrets: Secrets) -> int:
     month = args.month.strip()
     if not _MONTH.fullmatch(month):
         raise InvalidInput({"--month": "write the month as YYYY-MM, for example 2026-11"})
     with _unlock(args, secrets) as vault:
-        rows = ccm_report(vault, month)
+        rows = sorted(
+            ccm_report.report_rows(vault, month, enrolled=False), key=lambda r: str(r.patient_id)
+        )
         record_event(
             vault,
             "export",
@@ -351,20 +329,10 @@ def cmd_ccm_report(args: argparse.Namespace, secrets: Secrets) -> int:
             detail=f"CCM minutes report for {month} ({len(rows)} patients) by the command line",
         )
     if args.json:
-        _print_json({"month": month, "patients": rows})
+        _print_json({"month": month, "patients": [row.as_json() for row in rows]})
         return 0
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        codes_text = ";".join(f"{c['code']}x{c['units']}" for c in row["codes"])
-        values = [_csv_value(row[name]) for name in CSV_COLUMNS[:-1]]
-        writer.writerow([*values, codes_text])
+    sys.stdout.write(ccm_report.csv_text(rows))
     return 0
-
-
-def _csv_value(value: object) -> object:
-    """Booleans as 'true'/'false', as in the JSON."""
-    return str(value).lower() if isinstance(value, bool) else value
 
 
 # -- export-ics -------------------------------------------------------------------------------
