@@ -468,6 +468,12 @@ def _observations_by_response(
     return found
 
 
+def scores_of(vault: Vault, response_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Observation]:
+    """The score of each given signed form that has one (check-ins carried by contacts)."""
+    with vault.session() as session:
+        return _observations_by_response(session, response_ids)
+
+
 def get_response(vault: Vault, response_id: uuid.UUID) -> HistoryEntry:
     with vault.session() as session:
         response = session.get(QuestionnaireResponse, response_id)

@@ -30,6 +30,7 @@ from carenav.services.validation import FieldCleaner
 from carenav.store.vault import Vault
 
 EPISODE_DAYS = 30
+EPISODE_STATUSES = {"open": "Open", "closed": "Closed"}  # closed: no longer on the worklist
 
 
 def calendar_for(day: date) -> HolidayCalendar:
@@ -47,6 +48,7 @@ def _clean(values: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
     c.date("face_to_face_on", label="Face-to-face visit", not_future=True)
     c.date("med_rec_on", label="Medication reconciliation", not_future=True)
     c.text("notes", label="Notes", max_len=2000)
+    c.code("status", label="Status", choices=EPISODE_STATUSES)
     return c.done()
 
 

@@ -43,7 +43,7 @@ from carenav.ui.pages.calendar import CalendarPage
 from carenav.ui.pages.caseload import CaseloadPage
 from carenav.ui.pages.change_passphrase import ChangePassphraseDialog
 from carenav.ui.pages.chart import ChartPage, NewPatientDialog
-from carenav.ui.pages.chart.chart_page import ASSESSMENTS_TAB, CARE_PLAN_TAB
+from carenav.ui.pages.chart.chart_page import ASSESSMENTS_TAB, CARE_PLAN_TAB, FOLLOW_UP_TAB
 from carenav.ui.pages.create_vault import CreateVaultPage, RecoveryCodePage
 from carenav.ui.pages.import_caseload import ImportCaseloadDialog
 from carenav.ui.pages.preferences import PreferencesDialog
@@ -84,6 +84,9 @@ class MainWindow(QMainWindow):
         self.calendar_page = CalendarPage()
         self.stack.addWidget(self.calendar_page)
         self.chart_page = ChartPage()
+        self.chart_page.follow_up.log_requested.connect(
+            lambda follow_up_id: self.quick_log(follow_up_id=follow_up_id)
+        )
         self.chart_page.instruments_folder = self.settings.instruments_folder
         self.chart_page.templates_folder = self.settings.templates_folder
         for page in (
@@ -446,6 +449,8 @@ class MainWindow(QMainWindow):
             self.chart_page.show_section(ASSESSMENTS_TAB)
         elif opens == "care-plan":
             self.chart_page.show_section(CARE_PLAN_TAB)
+        elif opens in ("transition", "contacts"):
+            self.chart_page.show_section(FOLLOW_UP_TAB)
         elif opens == "follow-up" and isinstance(record_id, uuid.UUID):
             self.quick_log(follow_up_id=record_id)
 
@@ -467,6 +472,7 @@ class MainWindow(QMainWindow):
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(self.today_page.refresh)
+        dialog.accepted.connect(self.chart_page.follow_up.refresh)
         dialog.accepted.connect(lambda: self.status_label.setText("Contact logged."))
         dialog.finished.connect(lambda _result: self._forget_quick_log(dialog))
         self.quick_log_dialog = dialog

@@ -178,7 +178,10 @@ def test_an_assessment_item_opens_the_assessments_tab(qtbot: Any, window: MainWi
     window.open_work_item(pid, "care-plan", None)
     assert window.chart_page.tabs.currentIndex() == 7
     window.open_work_item(pid, "transition", uuid.uuid4())
-    assert window.chart_page.tabs.currentIndex() == 0
+    assert window.chart_page.tabs.currentIndex() == 8  # Follow-up: the clocks are there
+    assert window.chart_page.tabs.tabText(8) == "Follow-up"
+    window.open_work_item(pid, "contacts", None)
+    assert window.chart_page.tabs.currentIndex() == 8
     window.lock()
 
 

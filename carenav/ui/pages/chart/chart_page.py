@@ -66,6 +66,7 @@ from carenav.ui.pages.chart.fields import (
     PROBLEMS,
     RecordKind,
 )
+from carenav.ui.pages.chart.follow_up_tab import FollowUpPanel
 from carenav.ui.pages.chart.new_patient import open_new_patient_dialogs
 from carenav.ui.pages.chart.patient_form import PatientForm, scrolled_form
 from carenav.ui.pages.chart.record_section import RecordSection
@@ -86,9 +87,11 @@ TAB_TITLES = (
     "Notes",
     "Assessments",
     "Care plan",
+    "Follow-up",
 )
 ASSESSMENTS_TAB = 6
 CARE_PLAN_TAB = 7
+FOLLOW_UP_TAB = 8
 
 
 def _short_title(catalogue: Catalogue, instrument_id: str) -> str:
@@ -141,6 +144,7 @@ class ChartPage(QWidget):
         }
         self.assessments = AssessmentsPanel()
         self.care_plan = CarePlanPanel()
+        self.follow_up = FollowUpPanel()
         self.plan_summary = PlanSummary()
         self.care_plan.plan_changed.connect(self._show_plan_summary)
         self.assessment_launcher = AssessmentLauncher(
@@ -203,6 +207,7 @@ class ChartPage(QWidget):
         self.tabs.addTab(self._padded(self.sections[NOTES.title]), TAB_TITLES[5])
         self.tabs.addTab(self._padded(self.assessments), TAB_TITLES[6])
         self.tabs.addTab(self._padded(self.care_plan), TAB_TITLES[7])
+        self.tabs.addTab(self._padded(self.follow_up), TAB_TITLES[FOLLOW_UP_TAB])
         for index in range(self.tabs.count()):
             self.tabs.setTabToolTip(index, f"{TAB_TITLES[index]} (Ctrl+{index + 1})")
 
@@ -270,6 +275,7 @@ class ChartPage(QWidget):
         self.care_plan.templates_folder = self.templates_folder
         self.care_plan.show_patient(vault, chart.patient.id)
         self._show_plan_summary()
+        self.follow_up.show_patient(vault, chart.patient, catalogue=self.catalogue())
         self.show_safety()
         self.copy_phone_action.setEnabled(bool(self.phone_number()))
         self.tabs.setCurrentIndex(0)
@@ -326,6 +332,7 @@ class ChartPage(QWidget):
         self.assessments.clear()
         self.assessment_launcher.set_patient(None, None)
         self.care_plan.clear()
+        self.follow_up.clear()
         self.plan_summary.clear()
         self.form.clear()
         self.banner.clear()
@@ -524,13 +531,16 @@ class ChartPage(QWidget):
         return True
 
     def show_section(self, index: int) -> None:
-        """Ctrl+1..Ctrl+8: show a section and put the keyboard in it."""
+        """Ctrl+1..Ctrl+9: show a section and put the keyboard in it."""
         self.tabs.setCurrentIndex(index)
         if index == ASSESSMENTS_TAB:
             self.assessments.start_button.setFocus()
             return
         if index == CARE_PLAN_TAB:
             self.care_plan.setFocus()
+            return
+        if index == FOLLOW_UP_TAB:
+            self.follow_up.log_button.setFocus()
             return
         page = self.tabs.currentWidget()
         tables = [s.table for s in self.sections.values() if page.isAncestorOf(s.table)]
