@@ -60,6 +60,7 @@ class FollowUp(Record, table=True):
     status: str = Field(default="scheduled", max_length=20)  # scheduled, completed, cancelled
     completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     contact_id: uuid.UUID | None = None  # the contact that completed it
+    referral_id: uuid.UUID | None = Field(default=None, index=True)  # a check-back: its referral
 
 
 class CareTransition(Record, table=True):
