@@ -41,6 +41,7 @@ from carenav.ui.pages.backup_restore import (
 )
 from carenav.ui.pages.calendar import CalendarPage
 from carenav.ui.pages.caseload import CaseloadPage
+from carenav.ui.pages.ccm_report import CcmReportDialog
 from carenav.ui.pages.change_passphrase import ChangePassphraseDialog
 from carenav.ui.pages.chart import ChartPage, NewPatientDialog
 from carenav.ui.pages.chart.chart_page import ASSESSMENTS_TAB, CARE_PLAN_TAB, FOLLOW_UP_TAB
@@ -156,6 +157,9 @@ class MainWindow(QMainWindow):
         self.today_action = self._action("&Today", "Ctrl+T", self.show_today)
         self.quick_log_action = self._action("&Log a contact…", "Ctrl+K", self.quick_log)
         self.calendar_action = self._action("&Calendar", "Ctrl+Shift+C", self.show_calendar)
+        self.ccm_report_action = self._action(
+            "Chronic-care &minutes report…", "Ctrl+Shift+M", self.show_ccm_report
+        )
         self.passphrase_action = self._action("Change &passphrase…", None, self.change_passphrase)
         open_action = self._action("&Open another vault…", None, self.choose_vault_file)
         quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
@@ -174,6 +178,7 @@ class MainWindow(QMainWindow):
         go_menu = self.menuBar().addMenu("&Go")
         go_menu.addAction(self.today_action)
         go_menu.addAction(self.calendar_action)
+        go_menu.addAction(self.ccm_report_action)
         go_menu.addAction(self.find_action)
         go_menu.addAction(self.quick_log_action)
         go_menu.addAction(self.back_action)
@@ -200,6 +205,7 @@ class MainWindow(QMainWindow):
             self.today_action,
             self.quick_log_action,
             self.calendar_action,
+            self.ccm_report_action,
         ):
             action.setEnabled(unlocked)
 
@@ -429,6 +435,17 @@ class MainWindow(QMainWindow):
             self.chart_page.clear()
         self.calendar_page.show_for(self.vault)
         self._show(self.calendar_page)
+
+    def show_ccm_report(self) -> CcmReportDialog | None:
+        """Ctrl+Shift+M: the month's chronic-care minutes; a row opens the Follow-up tab."""
+        if self.vault is None:
+            return None
+        dialog = CcmReportDialog(self.vault, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open_patient.connect(lambda pid: self.open_work_item(pid, "contacts", None))
+        dialog.exported.connect(self.status_label.setText)
+        dialog.open()
+        return dialog
 
     def show_today(self) -> None:
         """Ctrl+T: the caseload page with the keyboard in Today's list (fresh)."""
