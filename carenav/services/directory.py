@@ -699,13 +699,18 @@ def _read_rows(text: str) -> list[_Row]:
 def _nothing_imported(problems: Mapping[int, Any]) -> str:
     count = len(problems)
     return (
-        f"Nothing was imported: {count} row{'s' if count != 1 else ''} need correcting. "
+        f"Nothing was imported: {count} row{'s need' if count != 1 else ' needs'} correcting. "
         "Correct them in the spreadsheet (rows are numbered as the spreadsheet shows them, "
         "the header is row 1) and import the whole file again."
     )
 
 
-def _check_rows(rows: list[_Row]) -> list[tuple[_Row, dict[str, Any], dict[str, Any]]]:
+def _check_rows(
+    rows: list[_Row], known: set[tuple[str, str]]
+) -> list[tuple[_Row, dict[str, Any], dict[str, Any]]]:
+    """Every row cleaned, or DirectoryCsvError naming every bad row. ``known``: the
+    (organisation, service) keys already in the directory (their rows update them, so
+    columns may be left empty or out)."""
     problems: dict[int, dict[str, str]] = {}
     checked: list[tuple[_Row, dict[str, Any], dict[str, Any]]] = []
     organisations: dict[str, tuple[int, dict[str, Any]]] = {}
@@ -718,17 +723,21 @@ def _check_rows(rows: list[_Row]) -> list[tuple[_Row, dict[str, Any], dict[str, 
             org = clean_organisation(row.organisation, creating=True)
         except InvalidInput as exc:
             errors.update({_column(k, ORGANISATION_COLUMNS): v for k, v in exc.errors.items()})
+        key = (_key(row.organisation.get("name", "")), _key(row.service.get("name", "")))
         try:
-            svc = clean_service(row.service, creating=True)
+            svc = clean_service(row.service, creating=key not in known)
         except InvalidInput as exc:
             errors.update({_column(k, SERVICE_COLUMNS): v for k, v in exc.errors.items()})
         if not errors:
             org_key = _key(org["name"])
             first = organisations.setdefault(org_key, (row.number, org))
-            if first[1] != org:
-                differs = [
-                    _column(k, ORGANISATION_COLUMNS) for k in org if org[k] != first[1].get(k)
-                ]
+            differs = [
+                _column(k, ORGANISATION_COLUMNS)
+                for k in org
+                if k != "name" and org[k] != first[1].get(k)
+            ]
+            org = first[1]  # the name as first spelled
+            if differs:
                 errors["organisation"] = (
                     f"row {first[0]} gives this organisation a different "
                     f"{', '.join(differs)}; make the organisation's details the same on every row"
@@ -785,8 +794,13 @@ def import_csv(vault: Vault, path: Path) -> ImportReport:
     return import_csv_text(vault, read_directory_csv(path))
 
 
+def _known_keys(vault: Vault) -> set[tuple[str, str]]:
+    return {(_key(v.organisation), _key(v.name)) for v in search_services(vault, limit=None)}
+
+
 def import_csv_text(vault: Vault, text: str) -> ImportReport:
-    checked = _check_rows(_read_rows(text))
+    """``import_csv`` for text already read."""
+    checked = _check_rows(_read_rows(text), _known_keys(vault))
     added = updated = unchanged = organisations_added = 0
     with vault.session() as session:
         existing_orgs: dict[str, Organisation] = {}
