@@ -90,7 +90,8 @@ class DemoFollowUp:
     def _contacts(self, dice: Dice, profile: Profile, as_of: date, add: AddRow) -> None:
         enrolled = profile.enrolled.astimezone().date()
         for months_back in range(6, -1, -1):
-            first = (as_of.replace(day=1) - timedelta(days=31 * months_back)).replace(day=1)
+            index = as_of.year * 12 + as_of.month - 1 - months_back  # whole calendar months
+            first = date(index // 12, index % 12 + 1, 1)
             last = min(as_of, (first.replace(day=28) + timedelta(days=4)).replace(day=1))
             for _ in range(dice.between(1 if months_back == 0 else 2, 4)):
                 span = (last - first).days
