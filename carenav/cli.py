@@ -115,9 +115,25 @@ def build_parser() -> argparse.ArgumentParser:
     _vault_arg(p)
     _stdin_arg(p)
 
-    from carenav import cli_audit, cli_backup, cli_export, cli_followup, cli_instruments, cli_plan
+    from carenav import (
+        cli_audit,
+        cli_backup,
+        cli_coordination,
+        cli_export,
+        cli_followup,
+        cli_instruments,
+        cli_plan,
+    )
 
-    for module in (cli_audit, cli_backup, cli_instruments, cli_plan, cli_followup, cli_export):
+    for module in (
+        cli_audit,
+        cli_backup,
+        cli_instruments,
+        cli_plan,
+        cli_followup,
+        cli_export,
+        cli_coordination,
+    ):
         COMMANDS.update(module.register(commands))
     return parser
 
