@@ -1,1 +1,4 @@
-"""Printed documents (care plans, visit packets): layout, words and data; the API is carenav.export.plan_pdf."""
+"""Printed documents (care plans, visit packets): layout, words and data.
+
+The API is :mod:`carenav.export.plan_pdf`.
+"""
