@@ -16,17 +16,24 @@ from PySide6.QtGui import QColor
 
 from carenav.services.ccm_report import ReportRow
 
-HEADERS = ("Patient", "Programme", "Total", "Staff", "Clinician", "Codes met", "Next code")
+HEADERS = (
+    "Patient",
+    "Programme",
+    "Total min",
+    "Staff min",
+    "Clinician min",
+    "Codes met",
+    "Next code",
+)
 PATIENT, PROGRAMME, TOTAL, STAFF, CLINICIAN, CODES, NEXT = range(len(HEADERS))
 NUMBER_COLUMNS = (TOTAL, STAFF, CLINICIAN)
-BELOW_FIRST = QColor("#7a4b00")  # amber text, as Today's "due today"
 MUTED = QColor("#52606d")
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
 
 
 def minutes_text(minutes: int) -> str:
-    return f"{minutes} min"
+    return str(minutes)
 
 
 def codes_text(row: ReportRow) -> str:
@@ -37,11 +44,11 @@ def codes_text(row: ReportRow) -> str:
 
 
 def next_text(row: ReportRow) -> str:
-    """'5 min to 99439'; 'All billable minutes met' when nothing more can be billed."""
+    """'5 min to 99439'; 'Maximum reached' when nothing more can be billed this month."""
     if not row.in_ccm:
-        return "Not enrolled in CCM"
+        return "—"
     if row.next_threshold is None:
-        return "All billable minutes met"
+        return "Maximum reached"
     code, needed = row.next_threshold
     return f"{needed} min to {code}"
 
@@ -117,11 +124,8 @@ class CcmReportModel(QAbstractTableModel):
             return row.patient_id
         if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMBER_COLUMNS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if not row.in_ccm and column != PATIENT:
-                return MUTED
-            if column == NEXT and row.in_ccm and not row.met_first:
-                return BELOW_FIRST
+        if role == Qt.ItemDataRole.ForegroundRole and not row.in_ccm and column != PATIENT:
+            return MUTED
         return None
 
     @staticmethod

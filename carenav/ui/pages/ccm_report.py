@@ -18,7 +18,7 @@ import weakref
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -92,11 +92,11 @@ def step_month(month: date, step: int) -> date:
 
 
 def summary_text(rows: list[ReportRow]) -> str:
-    """'12 patients in CCM · 7 met the first threshold · 412 minutes in all'."""
+    """'12 patients in CCM, 7 met the first threshold · 412 minutes in all'."""
     figures = summarize(rows)
     parts = [
-        f"{figures.enrolled} patient{'s' if figures.enrolled != 1 else ''} in CCM",
-        f"{figures.met_first} met the first threshold",
+        f"{figures.enrolled} patient{'s' if figures.enrolled != 1 else ''} in CCM, "
+        f"{figures.met_first} met the first threshold"
     ]
     others = figures.patients - figures.enrolled
     if others:
@@ -148,8 +148,10 @@ class CcmReportDialog(QDialog):
         self.month_label.setObjectName("monthTitle")
         self.month_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.month_label.setMinimumWidth(170)
+        title = heading("Chronic-care minutes")
+        title.setWordWrap(False)
         months = QHBoxLayout()
-        months.addWidget(heading("Chronic-care minutes"))
+        months.addWidget(title)
         months.addStretch(1)
         months.addWidget(self.previous_button)
         months.addWidget(self.month_label)
@@ -173,7 +175,7 @@ class CcmReportDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        widths = {PATIENT: 230, PROGRAMME: 110, TOTAL: 70, STAFF: 70, CLINICIAN: 80, CODES: 150}
+        widths = {PATIENT: 230, PROGRAMME: 120, TOTAL: 95, STAFF: 95, CLINICIAN: 120, CODES: 140}
         for column, width in widths.items():
             self.table.setColumnWidth(column, width)
         self.table.doubleClicked.connect(self._on_double_clicked)
@@ -244,10 +246,12 @@ class CcmReportDialog(QDialog):
         )
         self.empty_hint.setVisible(not rows)
         self.export_button.setEnabled(bool(rows))
-        self.message.clear()
-        if rows:
+        self._say("")
+        if rows:  # the keyboard starts on the first row, nothing selected yet
             self.table.setFocus()
-            self.table.setCurrentIndex(self.model.index(0, PATIENT))
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(0, PATIENT), QItemSelectionModel.SelectionFlag.NoUpdate
+            )
 
     # -- opening a chart ------------------------------------------------------------
 
@@ -301,26 +305,25 @@ class CcmReportDialog(QDialog):
             export_csv(self.vault, rows, key, path)
         except (CareNavError, OSError) as exc:
             reason = str(exc) if isinstance(exc, CareNavError) else (exc.strerror or str(exc))
-            self.message.setObjectName("errorText")
-            self._repolish(self.message)
-            self.message.setText(
+            self._say(
                 f"The report was not saved: {reason}. Choose another folder (for example "
-                "Documents on this computer) and try again."
+                "Documents on this computer) and try again.",
+                problem=True,
             )
             return None
-        self.message.setObjectName("fieldHint")
-        self._repolish(self.message)
         count = len(rows)
         patients = f"{count} patient{'s' if count != 1 else ''}"
         saved = f"Saved {patients} for {month_text(self.month)} to {path}."
-        self.message.setText(f"{saved} Delete the file once it has been sent on.")
+        self._say(f"{saved} Delete the file once it has been sent on.")
         self.exported.emit(f"Chronic-care minutes report: {saved}")
         return path
 
-    @staticmethod
-    def _repolish(label: QLabel) -> None:
-        label.style().unpolish(label)
-        label.style().polish(label)
+    def _say(self, text: str, *, problem: bool = False) -> None:
+        self.message.setObjectName("errorText" if problem else "fieldHint")
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
 
     def clear(self) -> None:
         """Forget the vault and every row (locking closes the dialog as well)."""

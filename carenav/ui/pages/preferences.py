@@ -116,6 +116,7 @@ class PreferencesDialog(QDialog):
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
+        self.setMinimumWidth(680)  # room for the folder and file lines without clipping
         self.settings = settings
         layout = QVBoxLayout(self)
         layout.addWidget(
