@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ from typing import Any
 from sqlalchemy import select as sa_select
 from sqlmodel import col
 
+from carenav.errors import InvalidInput
 from carenav.followup.ccm import CcmMonth, ccm_codes, minutes_to_next_threshold
 from carenav.models import Patient
 from carenav.services.contacts import ccm_minutes
@@ -49,6 +51,7 @@ CSV_COLUMNS = (
     "codes",
 )
 NAMED_CSV_COLUMNS = ("name", *CSV_COLUMNS, "next_code", "minutes_to_next")
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -107,10 +110,12 @@ class ReportSummary:
 
 
 def report_rows(vault: Vault, month: str, *, enrolled: bool = True) -> list[ReportRow]:
-    """The month's rows, by name. ``month`` is 'YYYY-MM' (ValueError otherwise).
+    """The month's rows, by name. ``month`` is 'YYYY-MM' (InvalidInput otherwise).
 
     Patients removed from the caseload are left out. With ``enrolled`` every active
     patient in CCM is listed even with no minutes yet."""
+    if not _MONTH.fullmatch(month):
+        raise InvalidInput({"month": "Write the month as YYYY-MM, for example 2026-11."})
     minutes = {m.patient_id: m for m in ccm_minutes(vault, month) if m.total > 0}
     statement = sa_select(
         col(Patient.id),
