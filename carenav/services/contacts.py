@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import Subquery, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -323,6 +323,29 @@ def follow_ups_between(vault: Vault, start: datetime | None, end: datetime) -> l
     ]
 
 
+def follow_up_counts_by_day(vault: Vault, start: datetime, end: datetime) -> dict[date, int]:
+    """How many follow-ups are scheduled on each local day in [start, end), for patients
+    still on the caseload: the month grid's badges. The database counts per day (in the
+    laptop's time zone, as the screens show times), so no row is built in Python."""
+    day = func.date(col(FollowUp.due_at), "localtime")
+    statement = (
+        sa_select(day, func.count())
+        .join(Patient, col(Patient.id) == col(FollowUp.patient_id))
+        .where(
+            col(FollowUp.status) == "scheduled",
+            col(FollowUp.deleted_at).is_(None),
+            col(FollowUp.due_at) >= start,
+            col(FollowUp.due_at) < end,
+            col(Patient.deleted_at).is_(None),
+            col(Patient.status) != "discharged",
+        )
+        .group_by(day)
+    )
+    with vault.session() as session:
+        rows = session.execute(statement).all()
+    return {date.fromisoformat(text): int(count) for text, count in rows if text}
+
+
 # -- chronic-care minutes ---------------------------------------------------------------------
 
 
@@ -349,27 +372,40 @@ def month_bounds(month: str) -> tuple[datetime, datetime]:
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
-def ccm_minutes(
-    vault: Vault, month: str, *, patient_id: uuid.UUID | None = None
-) -> list[MonthMinutes]:
-    """Minutes counting toward chronic care management in a month, per patient."""
+def ccm_month_minutes(month: str, patient_id: uuid.UUID | None = None) -> Subquery:
+    """Per patient, the month's minutes counting toward CCM: columns patient_id, staff,
+    clinician and total (for joining in one query, as the Today list does)."""
     start, end = month_bounds(month)
+    only = [col(Contact.patient_id) == patient_id] if patient_id is not None else []
     clinician = func.sum(func.iif(col(Contact.spent_by) == "clinician", col(Contact.minutes), 0))
     staff = func.sum(func.iif(col(Contact.spent_by) == "clinician", 0, col(Contact.minutes)))
-    statement = (
-        select(Contact.patient_id, staff, clinician)
+    return (
+        sa_select(
+            col(Contact.patient_id).label("patient_id"),
+            staff.label("staff"),
+            clinician.label("clinician"),
+            func.sum(col(Contact.minutes)).label("total"),
+        )
         .where(
             col(Contact.deleted_at).is_(None),
             col(Contact.counts_for_ccm).is_(True),
             col(Contact.occurred_at) >= start,
             col(Contact.occurred_at) < end,
+            *only,
         )
         .group_by(col(Contact.patient_id))
+        .subquery("ccm_month")
     )
-    if patient_id is not None:
-        statement = statement.where(Contact.patient_id == patient_id)
+
+
+def ccm_minutes(
+    vault: Vault, month: str, *, patient_id: uuid.UUID | None = None
+) -> list[MonthMinutes]:
+    """Minutes counting toward chronic care management in a month, per patient."""
+    minutes = ccm_month_minutes(month, patient_id)
+    statement = sa_select(minutes.c.patient_id, minutes.c.staff, minutes.c.clinician)
     with vault.session() as session:
-        rows = session.exec(statement).all()
+        rows = session.execute(statement).all()
     return sorted(
         (MonthMinutes(pid, int(s or 0), int(c or 0)) for pid, s, c in rows),
         key=lambda m: str(m.patient_id),

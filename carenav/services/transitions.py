@@ -13,12 +13,13 @@ is the face-to-face visit unless one was recorded by hand.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Protocol
 
-from sqlmodel import col, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from carenav.errors import InvalidInput, RecordNotFound
 from carenav.followup.business_days import HolidayCalendar
@@ -90,7 +91,7 @@ class EpisodeClock:
     attempts: int
 
 
-def _attempts(contacts: list[Contact], discharge: date) -> list[Attempt]:
+def _attempts(contacts: Sequence[ContactFacts], discharge: date) -> list[Attempt]:
     start = datetime.combine(discharge, time()).astimezone()
     return [
         Attempt(c.occurred_at, c.outcome == "reached")
@@ -101,7 +102,7 @@ def _attempts(contacts: list[Contact], discharge: date) -> list[Attempt]:
     ]
 
 
-def _visit_day(contacts: list[Contact], discharge: date) -> date | None:
+def _visit_day(contacts: Sequence[ContactFacts], discharge: date) -> date | None:
     visits = [
         c.occurred_at.astimezone().date()
         for c in contacts
@@ -109,6 +110,50 @@ def _visit_day(contacts: list[Contact], discharge: date) -> date | None:
     ]
     days = sorted(d for d in visits if d >= discharge)
     return days[0] if days else None
+
+
+class ContactFacts(Protocol):
+    """What the clocks read of a contact (a Contact, or a row of just these columns)."""
+
+    occurred_at: datetime
+    kind: str
+    with_whom: str
+    outcome: str
+
+
+CHUNK = 500  # patient ids per IN (...) query
+
+
+def _contacts_since(
+    session: Session, episodes: list[CareTransition]
+) -> dict[uuid.UUID, list[ContactFacts]]:
+    """Each episode patient's contacts from the day before their earliest open discharge:
+    a few column-only queries for the whole list (not one query of whole records each)."""
+    earliest: dict[uuid.UUID, date] = {}
+    for episode in episodes:
+        day = earliest.get(episode.patient_id)
+        if day is None or episode.discharge_date < day:
+            earliest[episode.patient_id] = episode.discharge_date
+    if not earliest:
+        return {}
+    since = datetime.combine(min(earliest.values()), time()).astimezone() - timedelta(days=1)
+    found: dict[uuid.UUID, list[ContactFacts]] = {pid: [] for pid in earliest}
+    ids = list(earliest)
+    for start in range(0, len(ids), CHUNK):
+        statement = sa_select(
+            col(Contact.patient_id),
+            col(Contact.occurred_at),
+            col(Contact.kind),
+            col(Contact.with_whom),
+            col(Contact.outcome),
+        ).where(
+            col(Contact.patient_id).in_(ids[start : start + CHUNK]),
+            col(Contact.deleted_at).is_(None),
+            col(Contact.occurred_at) >= since,
+        )
+        for row in session.execute(statement).all():
+            found[row.patient_id].append(row)
+    return found
 
 
 def open_episodes(
@@ -133,28 +178,18 @@ def open_episodes(
         statement = statement.where(CareTransition.patient_id == patient_id)
     with vault.session() as session:
         episodes = list(session.exec(statement).all())
-        by_patient: dict[uuid.UUID, list[Contact]] = {}
-        for episode in episodes:
-            if episode.patient_id in by_patient:
-                continue
-            by_patient[episode.patient_id] = list(
-                session.exec(
-                    select(Contact).where(
-                        Contact.patient_id == episode.patient_id,
-                        col(Contact.deleted_at).is_(None),
-                        col(Contact.occurred_at)
-                        >= datetime.combine(episode.discharge_date, time()).astimezone()
-                        - timedelta(days=1),
-                    )
-                ).all()
-            )
+        by_patient = _contacts_since(session, episodes)
     clocks = []
+    calendars: dict[int, HolidayCalendar] = {}  # one per discharge year, not per episode
     for episode in episodes:
         found = by_patient.get(episode.patient_id, [])
+        year = episode.discharge_date.year
+        if year not in calendars:
+            calendars[year] = calendar_for(episode.discharge_date)
         deadlines = tcm_deadlines(
             episode.discharge_date,
             "high" if episode.complexity == "high" else "moderate",
-            calendar_for(episode.discharge_date),
+            calendars[year],
         )
         attempts = _attempts(found, episode.discharge_date)
         visit = episode.face_to_face_on or _visit_day(found, episode.discharge_date)

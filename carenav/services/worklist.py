@@ -10,12 +10,15 @@ patient text beyond what the care manager's own screens show.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
 
-from sqlmodel import col, select
+from sqlalchemy import String, case, func, or_, type_coerce
+from sqlalchemy import select as sa_select
+from sqlmodel import col
 
-from carenav.models import Patient
+from carenav.models import FollowUp, Patient
+from carenav.models.codes import CONTACT_KINDS
 from carenav.services import assessments, contacts, plan_versions, transitions
 from carenav.store.vault import Vault
 
@@ -24,8 +27,9 @@ CCM_FIRST_THRESHOLD = {"ccm": 20, "ccm_complex": 60}
 SOON_DAYS = 7  # reviews and rescreens listed this many days ahead
 
 
-@dataclass(frozen=True)
-class WorkItem:
+class WorkItem(NamedTuple):
+    """One line of the Today list (a tuple: thousands are built at agency scale)."""
+
     patient_id: uuid.UUID
     kind: str  # follow-up, transition, ccm-minutes, rescreen, plan-review
     due: datetime | date
@@ -56,16 +60,36 @@ def _start_of(day: date) -> datetime:
 
 
 def follow_up_items(vault: Vault, today: date) -> list[WorkItem]:
-    from carenav.models.codes import CONTACT_KINDS
-
+    """Scheduled follow-ups due by the end of today (overdue ones first), for patients on
+    the caseload; only the columns the list shows are read."""
     start = _start_of(today)
+    statement = (
+        sa_select(
+            col(FollowUp.id),
+            col(FollowUp.patient_id),
+            col(FollowUp.due_at),
+            col(FollowUp.kind),
+            col(FollowUp.purpose),
+        )
+        .join(Patient, col(Patient.id) == col(FollowUp.patient_id))
+        .where(
+            col(FollowUp.status) == "scheduled",
+            col(FollowUp.deleted_at).is_(None),
+            col(FollowUp.due_at) <= _end_of(today),
+            col(Patient.deleted_at).is_(None),
+            col(Patient.status) != "discharged",
+        )
+        .order_by(col(FollowUp.due_at))
+    )
+    with vault.session() as session:
+        rows = session.execute(statement).all()
     items = []
-    for f in contacts.follow_ups_due(vault, until=_end_of(today)):
-        kind = CONTACT_KINDS.get(f.kind, f.kind)
-        title = f"{kind}: {f.purpose}" if f.purpose else kind
-        status = "overdue" if f.due_at < start else "due-today"
+    for follow_up_id, patient_id, due_at, kind_code, purpose in rows:
+        kind = CONTACT_KINDS.get(kind_code, kind_code)
+        title = f"{kind}: {purpose}" if purpose else kind
+        status = "overdue" if due_at < start else "due-today"
         items.append(
-            WorkItem(f.patient_id, "follow-up", f.due_at, status, title, "follow-up", f.id)
+            WorkItem(patient_id, "follow-up", due_at, status, title, "follow-up", follow_up_id)
         )
     return items
 
@@ -121,31 +145,48 @@ def transition_items(vault: Vault, now: datetime) -> list[WorkItem]:
 
 
 def ccm_items(vault: Vault, today: date) -> list[WorkItem]:
-    """CCM patients below this month's first threshold, with the days left in the month."""
+    """CCM patients below this month's first threshold, with the days left in the month.
+
+    One query: the programmes are a JSON list of codes, kept as text here (a code is
+    matched with its quotes), so the database picks the enrolled patients, their first
+    threshold (60 minutes for complex care, else 20) and the month's minutes, and returns
+    only those still below it.
+    """
     month = today.strftime("%Y-%m")
-    minutes = {m.patient_id: m.total for m in contacts.ccm_minutes(vault, month)}
     following = (today.replace(day=28) + timedelta(days=4)).replace(day=1)
     month_end = following - timedelta(days=1)
     days_left = (month_end - today).days + 1
-    statement = select(Patient.id, Patient.programs).where(
-        col(Patient.deleted_at).is_(None), Patient.status == "active"
+    programmes = type_coerce(Patient.programs, String)
+    minutes = contacts.ccm_month_minutes(month)
+    needed = case(
+        (programmes.like('%"ccm_complex"%'), CCM_FIRST_THRESHOLD["ccm_complex"]),
+        else_=CCM_FIRST_THRESHOLD["ccm"],
+    )
+    done = func.coalesce(minutes.c.total, 0)
+    statement = (
+        sa_select(col(Patient.id), needed, done)
+        .select_from(Patient)
+        .outerjoin(minutes, minutes.c.patient_id == col(Patient.id))
+        .where(
+            col(Patient.deleted_at).is_(None),
+            col(Patient.status) == "active",
+            or_(*(programmes.like(f'%"{p}"%') for p in sorted(CCM_PROGRAMS))),
+            done < needed,
+        )
     )
     with vault.session() as session:
-        rows = session.exec(statement).all()
-    items = []
-    for patient_id, programs in rows:
-        enrolled = CCM_PROGRAMS & set(programs)
-        if not enrolled:
-            continue
-        needed = max(CCM_FIRST_THRESHOLD[p] for p in enrolled)
-        done = minutes.get(patient_id, 0)
-        if done >= needed:
-            continue
-        title = f"{done} of {needed} care-management minutes; {days_left} days left this month"
-        items.append(
-            WorkItem(patient_id, "ccm-minutes", month_end, "below-threshold", title, "contacts")
+        rows = session.execute(statement).all()
+    return [
+        WorkItem(
+            patient_id,
+            "ccm-minutes",
+            month_end,
+            "below-threshold",
+            f"{done} of {needed} care-management minutes; {days_left} days left this month",
+            "contacts",
         )
-    return items
+        for patient_id, needed, done in rows
+    ]
 
 
 def rescreen_items(vault: Vault, today: date) -> list[WorkItem]:
@@ -204,8 +245,16 @@ def worklist(
         + rescreen_items(vault, today)
         + plan_review_items(vault, today)
     )
-    return sorted(items, key=lambda i: (ORDER.get(i.status, 9), _sort_key(i.due), i.kind))
+    starts: dict[date, float] = {}
+    return sorted(items, key=lambda i: (ORDER.get(i.status, 9), _sort_key(i.due, starts), i.kind))
 
 
-def _sort_key(due: datetime | date) -> datetime:
-    return due if isinstance(due, datetime) else _start_of(due)
+def _sort_key(due: datetime | date, starts: dict[date, float]) -> float:
+    """When an item is due, as seconds; a date sorts at its local midnight (worked out once
+    per day: a list shares few days). Numbers compare much faster than aware datetimes."""
+    if isinstance(due, datetime):
+        return due.timestamp()
+    start = starts.get(due)
+    if start is None:
+        start = starts[due] = _start_of(due).timestamp()
+    return start

@@ -124,3 +124,31 @@ def test_ccm_minutes_per_local_calendar_month_with_the_staff_and_clinician_split
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
+
+
+@pytest.mark.parametrize("zone", ["America/Chicago", "Pacific/Auckland"])
+def test_month_grid_counts_follow_ups_per_local_day(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch, zone: str
+) -> None:
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        patient, gone = _patient(vault), _patient(vault, "Gone")
+        late = datetime(2027, 3, 9, 23, 30).astimezone()  # the next day in UTC, either way
+        for due in (late, late - timedelta(hours=3), late + timedelta(hours=1)):
+            contacts.schedule_follow_up(vault, patient, {"due_at": due})
+        cancelled = contacts.schedule_follow_up(vault, patient, {"due_at": late})
+        contacts.cancel_follow_up(vault, cancelled.id)
+        contacts.schedule_follow_up(vault, gone, {"due_at": late})
+        update_patient(vault, gone, {"status": "discharged"})
+        start = datetime(2027, 3, 1).astimezone()
+        counts = contacts.follow_up_counts_by_day(vault, start, start + timedelta(days=31))
+        assert counts == {date(2027, 3, 9): 2, date(2027, 3, 10): 1}
+        listed = contacts.follow_ups_between(vault, start, start + timedelta(days=31))
+        by_day: dict[date, int] = {}
+        for item in listed:
+            by_day[item.local_due.date()] = by_day.get(item.local_due.date(), 0) + 1
+        assert by_day == counts  # the badges agree with the lists they summarise
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

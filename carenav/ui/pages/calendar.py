@@ -62,7 +62,7 @@ from PySide6.QtWidgets import (
 from carenav.dates import MONTHS
 from carenav.errors import CareNavError, InvalidInput
 from carenav.models.codes import CONTACT_KINDS
-from carenav.services.contacts import ScheduledItem, reschedule
+from carenav.services.contacts import ScheduledItem, follow_up_counts_by_day, reschedule
 from carenav.store.vault import Vault
 from carenav.ui.formatting import code_label, format_datetime
 from carenav.ui.item_models.schedule import (
@@ -699,12 +699,7 @@ class CalendarPage(QWidget):
             return
         first = date(self.month.yearShown(), self.month.monthShown(), 1)
         start, end = local_start(first - timedelta(days=7)), local_start(first + timedelta(44))
-        items = self._remember(scheduled_between(self.vault, start, end))
-        counts: dict[date, int] = {}
-        for item in items:
-            day = item.local_due.date()
-            counts[day] = counts.get(day, 0) + 1
-        self.month.set_counts(counts)
+        self.month.set_counts(follow_up_counts_by_day(self.vault, start, end))
         self._load_day()
 
     def _load_day(self) -> None:
