@@ -129,7 +129,7 @@ def make_styles(large_print: bool) -> Styles:
         center=style("center", alignment=TA_CENTER, leading=size * 1.3),
         bullet=style(
             "bullet", leftIndent=size * 1.4, bulletIndent=size * 0.2, spaceAfter=size * 0.45,
-            bulletFontName=BOLD,
+            bulletFontName=BOLD, bulletFontSize=size * 1.15,
         ),
     )  # fmt: skip
 
@@ -296,11 +296,8 @@ class SectionCanvas(Canvas):  # type: ignore[misc]
 
 
 def _fit(canvas: Canvas, value: str, font: str, size: float, room: float) -> str:
-    if canvas.stringWidth(value, font, size) <= room:
-        return value
-    while value and canvas.stringWidth(value + "…", font, size) > room:
-        value = value[:-1]
-    return value + "…" if value else ""
+    """The label whole, or nothing when it does not fit (never a cut word)."""
+    return value if canvas.stringWidth(value, font, size) <= room else ""
 
 
 @dataclass(frozen=True)

@@ -170,7 +170,7 @@ def visit_sheet(
         label=t("visit_sheet"),
         page_of=t("page_of", page="{page}", total="{total}"),
         draft_mark="",
-        size=max(9.0, s.body_size * 0.72),
+        size=min(max(9.0, s.body_size * 0.72), 11.0),
     )
     p = visit.patient
     goals = _open_goals(data)

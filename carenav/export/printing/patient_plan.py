@@ -50,7 +50,7 @@ def furniture(t: Translator, s: Styles, data: PlanData, label_key: str) -> Furni
         label=label,
         page_of=t("page_of", page="{page}", total="{total}"),
         draft_mark=t("draft_mark") if data.draft else "",
-        size=max(9.0, s.body_size * 0.72),
+        size=min(max(9.0, s.body_size * 0.72), 11.0),
     )
 
 
