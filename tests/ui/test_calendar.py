@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QDate, QPointF, Qt
+from PySide6.QtCore import QDate, QMimeData, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFont
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QApplication, QLabel, QTableView
@@ -309,3 +309,33 @@ def test_the_first_follow_up_has_the_keyboard_cursor_but_keeps_its_amber(
     with qtbot.waitSignal(page.open_patient, timeout=1000) as blocker:
         qtbot.keyClick(page.agenda, Qt.Key.Key_Enter)
     assert blocker.args == [schedule["ruth"]]
+
+
+def test_a_drop_on_another_day_of_the_week_grid_moves_the_follow_up(
+    page: CalendarPage, schedule: dict[str, Any]
+) -> None:
+    page.tabs.setCurrentIndex(page.tabs.indexOf(page.week))
+    grid = page.week.grid
+    follow_up_id = schedule["ids"]["today"]
+    assert any(item.id == follow_up_id for item in grid.items_on(grid.days.index(TODAY)))
+    target = next(d for d in grid.days if d != TODAY)
+    column = grid.days.index(target)
+    point = QPointF(grid.columnViewportPosition(column) + 8, 8)  # an empty cell counts too
+    mime = follow_up_mime(follow_up_id)
+    action, button, no_keys = (
+        Qt.DropAction.MoveAction,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    enter = QDragEnterEvent(point.toPoint(), action, mime, button, no_keys)
+    QApplication.sendEvent(grid.viewport(), enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(point, action, mime, button, no_keys)
+    QApplication.sendEvent(grid.viewport(), drop)
+    assert due_of(schedule["vault"], follow_up_id) == local(target, 10, 15)  # the time stays
+    assert any(item.id == follow_up_id for item in grid.items_on(column))  # shown moved
+    other = QMimeData()  # kept referenced: the event does not own it
+    other.setText("some text from another program")
+    foreign = QDragEnterEvent(point.toPoint(), action, other, button, no_keys)
+    QApplication.sendEvent(grid.viewport(), foreign)
+    assert not foreign.isAccepted()  # only CareNav follow-ups can be dropped

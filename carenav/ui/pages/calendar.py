@@ -292,9 +292,11 @@ class FollowUpCalendar(QCalendarWidget):
 
 class DaysGrid(QTableWidget):
     """One column per day (7 for the week view, 1 for the day view), follow-ups in time
-    order down each column. Enter or a double-click opens the patient."""
+    order down each column. Enter or a double-click opens the patient; dragging a
+    follow-up onto another day's column moves it there (its time stays)."""
 
     open_item = Signal(object)  # ScheduledItem
+    follow_up_dropped = Signal(object, QDate)  # follow-up id, the day it was dropped on
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -305,6 +307,47 @@ class DaysGrid(QTableWidget):
         self.verticalHeader().setVisible(False)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.itemDoubleClicked.connect(self._open_cell)
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.viewport().setAcceptDrops(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setDropIndicatorShown(False)
+
+    def startDrag(self, supportedActions: Qt.DropAction) -> None:  # noqa: N803 (Qt name)
+        item = self.selected_item()
+        if item is None:
+            return
+        drag = QDrag(self)
+        drag.setMimeData(follow_up_mime(item.id))
+        drag.exec(Qt.DropAction.MoveAction)
+
+    def day_at(self, x: int) -> date | None:
+        """The day of the column under viewport position ``x`` (empty rows count too)."""
+        column = self.columnAt(x)
+        return self.days[column] if 0 <= column < len(self.days) else None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if follow_up_id_from(event.mimeData()) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if follow_up_id_from(event.mimeData()) is not None and (
+            self.day_at(event.position().toPoint().x()) is not None
+        ):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        follow_up_id = follow_up_id_from(event.mimeData())
+        day = self.day_at(event.position().toPoint().x())
+        if follow_up_id is None or day is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.follow_up_dropped.emit(follow_up_id, to_qdate(day))
 
     def show_days(
         self, days: list[date], items: list[ScheduledItem], today: date, now: datetime
@@ -629,6 +672,7 @@ class CalendarPage(QWidget):
         for view in (self.week, self.day_view):
             view.moved.connect(lambda v=view: self._load_days(v))
             view.grid.open_item.connect(lambda item: self.open_patient.emit(item.patient_id))
+            view.grid.follow_up_dropped.connect(self._on_dropped)
 
     # -- showing --------------------------------------------------------------
 
