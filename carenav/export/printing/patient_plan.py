@@ -186,13 +186,18 @@ def _warning_signs(t: Translator, s: Styles, data: PlanData) -> list[Flowable]:
     return out
 
 
+def first_calls(data: PlanData) -> list[dict[str, Any]]:
+    """Whom to call first (beside 911): the primary care provider(s) with a phone, else
+    the first care-team member with one. The whole team follows in "My care team"."""
+    reachable = [m for m in data.snapshot.get("care_team", []) if m["phone"].strip()]
+    return [m for m in reachable if m["role"] == "pcp"] or reachable[:1]
+
+
 def _who_to_call(t: Translator, s: Styles, data: PlanData) -> list[Flowable]:
     rows: list[list[Any]] = [
         [para(text(t("emergency_call")), s.big), para("<b>911</b>", _phone(s, EMERGENCY))]
     ]
-    for member in data.snapshot.get("care_team", []):
-        if not member["phone"].strip():
-            continue
+    for member in first_calls(data):
         who = f"<b>{text(member['name'])}</b><br/>{text(role_of(t, member['role']))}"
         rows.append([para(who, s.cell), para(phone(member["phone"]), _phone(s, HEADING))])
     table = Table(rows, colWidths=[FRAME_WIDTH * 0.5, FRAME_WIDTH * 0.5], hAlign="LEFT")
