@@ -48,7 +48,11 @@ def say(message: str) -> None:
 
 def _print_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="the PDF")
-    parser.add_argument("--large-print", action="store_true", help="large print (body text 17 pt)")
+    parser.add_argument(
+        "--large-print",
+        action="store_true",
+        help="large print (body text 17 pt; the clinician summary stays standard)",
+    )
     parser.add_argument(
         "--lang", default="en", metavar="|".join(available_languages()), help="default: en"
     )

@@ -46,7 +46,7 @@ class PrintOptions:
     0 the draft, N version N.
     """
 
-    large_print: bool = False
+    large_print: bool = False  # the family plan and the packet; the clinician summary is standard
     language: str = "en"
     clinician: bool = False
     version: int | None = None
@@ -70,12 +70,12 @@ def _metadata(t: Translator, data: PlanData | None, options: PrintOptions, kind:
 def render_data(data: PlanData, options: PrintOptions) -> bytes:
     """The PDF of an already loaded plan (see :func:`render_plan`)."""
     t = translator(options.language)
-    s = make_styles(options.large_print)
     if options.clinician:
-        story = clinician_story(t, s, data)
+        # for the provider: always standard size (its four-column tables need the width)
+        story = clinician_story(t, make_styles(False), data)
         meta = _metadata(t, data, options, "clinician")
     else:
-        story = plan_story(t, s, data)
+        story = plan_story(t, make_styles(options.large_print), data)
         meta = _metadata(t, data, options, "plan")
     return build(story, meta)
 

@@ -302,6 +302,11 @@ def test_the_clinician_summary_has_the_cms_elements(vault: Vault, built: Built) 
     assert "Missing" in text  # this small plan lacks several elements
     assert LONG_MEDICINE[:20] in text.replace(" ", "")
     assert "Weigh myself every morning" in text
+    large = render_plan(
+        vault, built.patient_id, options=PrintOptions(clinician=True, large_print=True)
+    )
+    sizes = {round(r.size) for page in runs(large) for r in page if "Weigh myself" in r.text}
+    assert sizes and max(sizes) < 14  # the summary for the provider stays standard size
 
 
 def test_write_pdf_is_atomic_and_refuses_what_is_not_a_pdf(tmp_path: Path) -> None:
