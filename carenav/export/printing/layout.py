@@ -128,7 +128,7 @@ def make_styles(large_print: bool) -> Styles:
         ),
         center=style("center", alignment=TA_CENTER, leading=size * 1.3),
         bullet=style(
-            "bullet", leftIndent=size * 1.4, bulletIndent=size * 0.2, spaceAfter=size * 0.45,
+            "bullet", leftIndent=size * 1.85, bulletIndent=size * 0.2, spaceAfter=size * 0.45,
             bulletFontName=BOLD, bulletFontSize=size * 1.15,
         ),
     )  # fmt: skip

@@ -107,7 +107,7 @@ def _goals(t: Translator, s: Styles, data: PlanData) -> list[Flowable]:
 
                 when = t("by_date", date=t.date(date.fromisoformat(goal["target_date"])))
                 how = f"{how}, {text(when)}" if how else text(when)
-            lines.append(para(f"<i>{text(t('how_we_know'))}:</i> {how}", _indented(s), bullet=None))
+            lines.append(para(f"<b>{text(t('how_we_know'))}:</b> {how}", _indented(s), bullet=None))
         out.append(KeepTogether(lines))
     return out
 
