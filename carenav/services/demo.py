@@ -41,10 +41,12 @@ from carenav.models import (
     Condition,
     MedicationStatement,
     Patient,
+    PlanNeed,
     Record,
     RelatedPerson,
 )
 from carenav.services.demo_assessments import ASSESSMENT_TABLES, DemoAssessments, Profile
+from carenav.services.demo_coordination import COORDINATION_TABLES, DemoCoordination
 from carenav.services.demo_followup import FOLLOW_UP_TABLES, DemoFollowUp
 from carenav.services.demo_plans import PLAN_TABLES, DemoPlans
 from carenav.services.patients import count_patients, new_patient
@@ -2378,6 +2380,7 @@ def _build_patient(
     histories: DemoAssessments | None,
     plans: DemoPlans | None = None,
     followup: DemoFollowUp | None = None,
+    coordination: DemoCoordination | None = None,
 ) -> None:
     p = _new_person(draw)
     _choose_problems(draw, p)
@@ -2440,6 +2443,9 @@ def _build_patient(
         plans.add_plan(batch.patients[-1], profile, mine, as_of, batch.add)
     if followup is not None:
         followup.add_follow_up(profile, as_of, batch.add)
+    if coordination is not None:
+        needs = batch.tables.get(PlanNeed, [])[marks.get(PlanNeed, 0) :]
+        coordination.add_referrals(profile, as_of, batch.add, needs)
 
 
 def _profile(p: Person, patient_id: uuid.UUID, enrolled: datetime, notes: list[Row]) -> Profile:
@@ -2548,6 +2554,7 @@ def fill_demo_caseload(
     assessments: bool = True,
     care_plans: bool = True,
     follow_up: bool = True,
+    coordination: bool = True,
 ) -> int:
     """Add ``patients`` made-up patients with full charts to an empty vault; returns the count.
 
@@ -2555,7 +2562,9 @@ def fill_demo_caseload(
     the future. With ``assessments`` (the default) each patient also gets an assessment
     history (carenav.services.demo_assessments), signed by the vault's user; with
     ``care_plans`` most active patients get a care plan with its versions
-    (carenav.services.demo_plans).
+    (carenav.services.demo_plans); with ``coordination`` the vault gets a fictional resource
+    directory and some patients referrals and authorisations
+    (carenav.services.demo_coordination).
     ``progress(done, total)`` is called before the first step and after each step of 500
     patients. Everything is added in one transaction: on any error, or an exception
     raised by ``progress`` (a Cancel button), nothing is kept.
@@ -2576,13 +2585,20 @@ def fill_demo_caseload(
     histories = DemoAssessments(seed=seed, author=vault.audit.user) if assessments else None
     plans = DemoPlans(seed=seed, author=vault.audit.user) if care_plans else None
     followup = DemoFollowUp(seed=seed, author=vault.audit.user) if follow_up else None
+    coordinating = DemoCoordination(seed=seed, author=vault.audit.user) if coordination else None
     done = 0
     with vault.session() as session:
         if progress is not None:
             progress(0, patients)
+        if coordinating is not None:  # the resource directory, once
+            directory = Batch()
+            coordinating.add_directory(as_of, directory.add)
+            for kind, rows in directory.tables.items():
+                session.connection().execute(insert(table_of(kind)), rows)
         while done < patients:
             step = min(CHUNK, patients - done)
-            _insert(session, _build_batch(draw, as_of, step, histories, plans, followup))
+            batch = _build_batch(draw, as_of, step, histories, plans, followup, coordinating)
+            _insert(session, batch)
             done += step
             if progress is not None:
                 progress(done, patients)
@@ -2596,10 +2612,11 @@ def _build_batch(
     histories: DemoAssessments | None = None,
     plans: DemoPlans | None = None,
     followup: DemoFollowUp | None = None,
+    coordination: DemoCoordination | None = None,
 ) -> Batch:
     batch = Batch()
     for _ in range(count):
-        _build_patient(draw, as_of, batch, histories, plans, followup)
+        _build_patient(draw, as_of, batch, histories, plans, followup, coordination)
     return batch
 
 
@@ -2610,7 +2627,8 @@ def _insert(session: Session, batch: Batch) -> None:
     connection = session.connection()
     if batch.patients:
         connection.execute(insert(table_of(Patient)), batch.patients)
-    for kind in (*CHART_RECORD_TYPES, *ASSESSMENT_TABLES, *PLAN_TABLES, *FOLLOW_UP_TABLES):
+    tables = (*CHART_RECORD_TYPES, *ASSESSMENT_TABLES, *PLAN_TABLES, *FOLLOW_UP_TABLES)
+    for kind in (*tables, *COORDINATION_TABLES):
         rows = batch.tables.get(kind)
         if rows:
             connection.execute(insert(table_of(kind)), rows)

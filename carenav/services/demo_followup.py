@@ -127,6 +127,7 @@ class DemoFollowUp:
                     "status": "scheduled",
                     "completed_at": None,
                     "contact_id": None,
+                    "referral_id": None,
                 },
             )
 
