@@ -132,6 +132,7 @@ class Run:
     size: float
     text: str
     bold: bool
+    y: float = 0.0
 
 
 def runs(data: bytes) -> list[list[Run]]:
@@ -144,7 +145,9 @@ def runs(data: bytes) -> list[list[Run]]:
             if text.strip() and font is not None:
                 x = tm[4] * cm[0] + cm[4]
                 scale = abs(tm[0] * cm[0]) or 1.0
-                found.append(Run(x, size * scale, text, "Bold" in str(font.get("/BaseFont"))))
+                y = tm[5] * cm[3] + cm[5]
+                bold = "Bold" in str(font.get("/BaseFont"))
+                found.append(Run(x, size * scale, text, bold, y))
 
         page.extract_text(visitor_text=visit)
         out.append(found)
@@ -356,3 +359,48 @@ def test_cancelling_the_packet_writes_nothing(vault: Vault, tmp_path: Path) -> N
     with pytest.raises(InvalidInput) as caught:
         build_visit_packet(vault, day + timedelta(days=1), tmp_path / "none.pdf")
     assert "No home visits" in caught.value.errors["date"]
+
+
+@pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_no_heading_is_left_alone_at_the_foot_of_a_page(
+    vault: Vault, large: bool, language: str
+) -> None:
+    from carenav.services.care_plans import current_plan
+    from carenav.services.demo import fill_demo_caseload
+    from carenav.services.patients import list_patients
+
+    fill_demo_caseload(vault, patients=8, seed=3)
+    body = 17.0 if large else 12.0
+    heading_sizes = {round(body * 1.4, 1), round(body * 1.12, 1)}
+    checked = 0
+    for patient in list_patients(vault):
+        if current_plan(vault, patient.id) is None:
+            continue
+        data = render_plan(
+            vault, patient.id, options=PrintOptions(large_print=large, language=language)
+        )
+        for page in runs(data):
+            content = [r for r in page if r.y > 72]  # above the footer (notes: ruled lines)
+            for run in content:
+                notes = run.text.strip() in ("My notes and questions", "Mis notas y preguntas")
+                if run.bold and round(run.size, 1) in heading_sizes and not notes:
+                    below = [r for r in content if r.y < run.y - 1]
+                    assert below, f"heading {run.text!r} ends a page"
+                    checked += 1
+    assert checked > 10
+
+
+def test_a_visit_for_a_patient_without_a_plan_gets_the_visit_sheet_only(
+    vault: Vault, tmp_path: Path
+) -> None:
+    day = date.today() + timedelta(days=1)
+    pid = create_patient(
+        vault, {"given_name": "Bo", "family_name": "Lind", "birth_date": date(1944, 5, 6)}
+    )
+    due = datetime.combine(day, datetime.min.time()).astimezone().replace(hour=9)
+    contacts.schedule_follow_up(vault, pid, {"due_at": due, "kind": "home-visit"})
+    out = tmp_path / "packet.pdf"
+    build_visit_packet(vault, day, out)
+    texts = pages(out.read_bytes())
+    assert len(texts) == 1 and "Bo Lind" in texts[0] and "My care plan" not in texts[0]
