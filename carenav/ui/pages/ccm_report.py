@@ -175,7 +175,7 @@ class CcmReportDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        widths = {PATIENT: 230, PROGRAMME: 120, TOTAL: 95, STAFF: 95, CLINICIAN: 120, CODES: 140}
+        widths = {PATIENT: 215, PROGRAMME: 115, TOTAL: 90, STAFF: 90, CLINICIAN: 115, CODES: 140}
         for column, width in widths.items():
             self.table.setColumnWidth(column, width)
         self.table.doubleClicked.connect(self._on_double_clicked)
@@ -190,7 +190,9 @@ class CcmReportDialog(QDialog):
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        keys = QLabel("Enter or double-click opens the patient's chart.")
+        keys = QLabel(
+            "Enter or double-click opens the patient's chart.   Page Up / Page Down: months."
+        )
         keys.setObjectName("fieldHint")
         self.export_button = QPushButton("Export CSV…")
         self.export_button.setToolTip("Save this month's rows, with names, as a CSV file")
