@@ -220,6 +220,8 @@ ORGANISATIONS: tuple[tuple[str, str, Services], ...] = (
          "Insurance card, medication list"),
         ("Diabetes education classes", "education;primary-care", "Adults with diabetes",
          "Glucose meter"),
+        ("Heart and lung specialty clinic", "specialist", "Patients of the center, by referral",
+         "Referral, medication list, recent test results"),
     )),
     ("Northgate Workforce Center", "English;Spanish", (
         ("Job search help", "employment", "Adults", "Resume if you have one"),
