@@ -396,7 +396,14 @@ def test_a_visit_for_a_patient_without_a_plan_gets_the_visit_sheet_only(
 ) -> None:
     day = date.today() + timedelta(days=1)
     pid = create_patient(
-        vault, {"given_name": "Bo", "family_name": "Lind", "birth_date": date(1944, 5, 6)}
+        vault,
+        {
+            "given_name": "Bo",
+            "family_name": "Lind",
+            "birth_date": date(1944, 5, 6),
+            "preferred_language": "Vietnamese",
+            "interpreter_needed": True,
+        },
     )
     due = datetime.combine(day, datetime.min.time()).astimezone().replace(hour=9)
     contacts.schedule_follow_up(vault, pid, {"due_at": due, "kind": "home-visit"})
@@ -404,3 +411,4 @@ def test_a_visit_for_a_patient_without_a_plan_gets_the_visit_sheet_only(
     build_visit_packet(vault, day, out)
     texts = pages(out.read_bytes())
     assert len(texts) == 1 and "Bo Lind" in texts[0] and "My care plan" not in texts[0]
+    assert "Vietnamese (interpreter needed)" in texts[0]

@@ -101,6 +101,10 @@ def _facts(t: Translator, s: Styles, visit: Visit) -> Table:
     phones = " · ".join(v for v in (p.phone_home, p.phone_mobile) if v.strip())
     if phones:
         rows.append([para(text(t("phone")), s.cell_bold), para(text(phones), s.cell)])
+    language = p.preferred_language.strip()
+    if p.interpreter_needed or (language and language.lower() != "english"):
+        said = text(language) + (f" ({text(t('interpreter'))})" if p.interpreter_needed else "")
+        rows.append([para(text(t("preferred_language")), s.cell_bold), para(said, s.cell)])
     if visit.follow_up.purpose.strip():
         rows.append(
             [
