@@ -25,7 +25,7 @@ from typing import Protocol
 from carenav.cli_backup import _common
 from carenav.errors import InvalidInput
 from carenav.export.plan_pdf import PrintOptions, build_visit_packet, render_plan, write_pdf
-from carenav.export.printing.i18n import available_languages
+from carenav.export.printing.i18n import language_codes
 from carenav.store.audit import record_event
 from carenav.store.vault import Vault
 
@@ -54,7 +54,7 @@ def _print_args(parser: argparse.ArgumentParser) -> None:
         help="large print (body text 17 pt; the clinician summary stays standard)",
     )
     parser.add_argument(
-        "--lang", default="en", metavar="|".join(available_languages()), help="default: en"
+        "--lang", default="en", metavar="|".join(language_codes()), help="default: en"
     )
 
 
@@ -95,7 +95,7 @@ def register(subparsers: argparse._SubParsersAction) -> dict[str, Handler]:  # t
 
 
 def _options(args: argparse.Namespace, **more: object) -> PrintOptions:
-    languages = available_languages()
+    languages = language_codes()
     if args.lang not in languages:
         raise InvalidInput({"--lang": f"choose one of: {', '.join(languages)}"})
     return PrintOptions(large_print=args.large_print, language=args.lang, **more)  # type: ignore[arg-type]

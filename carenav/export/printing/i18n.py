@@ -120,6 +120,11 @@ def _read(path: Path) -> dict[str, Any]:
     return raw
 
 
+def language_codes(folder: Path = TRANSLATIONS) -> list[str]:
+    """The language codes there are files for, without reading them ('en', 'es')."""
+    return sorted(p.stem for p in folder.glob("*.json") if _CODE.fullmatch(p.stem))
+
+
 def available_languages(folder: Path = TRANSLATIONS) -> dict[str, str]:
     """Language code -> its own name ('es' -> 'Español'), for each file in the folder."""
     found: dict[str, str] = {}
@@ -141,7 +146,7 @@ def translator(code: str, folder: Path = TRANSLATIONS) -> Translator:
     """The translator for a language code ('en', 'es', ...); clear error if there is none."""
     code = code.strip()
     if not _CODE.fullmatch(code) or not (folder / f"{code}.json").is_file():
-        known = ", ".join(available_languages(folder)) or "none"
+        known = ", ".join(language_codes(folder)) or "none"
         raise TranslationError(
             f"There is no printed-plan language {code!r}. Available: {known}. "
             f"To add one, put a {code or '<code>'}.json file in {folder.name}/."
