@@ -29,7 +29,7 @@ from carenav.export.printing.clinician import clinician_story
 from carenav.export.printing.content import PlanData, full_name, load_plan_data
 from carenav.export.printing.i18n import Translator, translator
 from carenav.export.printing.layout import Metadata, build, make_styles
-from carenav.export.printing.packet import Visit, packet_story, visits_on
+from carenav.export.printing.packet import Visit, cover, packet_story, visits_on
 from carenav.export.printing.patient_plan import plan_story
 from carenav.services.plan_versions import DRAFT
 from carenav.store.header import atomic_write
@@ -125,10 +125,11 @@ def build_visit_packet(
 ) -> list[Path]:
     """The packet for every home visit scheduled on ``day``: a visit sheet and the plan.
 
-    ``one_file``: one PDF at ``out``; otherwise ``out`` is a folder and each visit gets
-    its own file (``visit-<day>-<n>-<code>.pdf``). ``progress(done, total)`` is called
-    before the first visit and after each one; an exception it raises (a Cancel button)
-    stops the work and nothing is written. Returns the files written.
+    ``one_file``: one PDF at ``out``, opening with the day's list of visits; otherwise
+    ``out`` is a folder and each visit gets its own file (``visit-<day>-<n>-<code>.pdf``).
+    ``progress(done, total)`` is called before the first visit and after each one; an
+    exception it raises (a Cancel button) stops the work and nothing is written.
+    Returns the files written.
     """
     options = options or PrintOptions()
     t = translator(options.language)
@@ -152,9 +153,9 @@ def build_visit_packet(
             progress(done, total)
     meta = _metadata(t, None, options, "packet")
     if one_file:
-        story: list[Flowable] = []
+        story: list[Flowable] = cover(t, s, day, visits)
         for _visit, flowables in parts:
-            story += [PageBreak(), *flowables] if story else flowables
+            story += [PageBreak(), *flowables]
         write_pdf(out, build(story, meta))
         return [out]
     written: list[Path] = []

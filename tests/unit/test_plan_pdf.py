@@ -337,6 +337,9 @@ def test_visit_packet_one_file_and_one_per_patient(vault: Vault, tmp_path: Path)
     assert "Ring twice" in text and "Questions to ask" in text
     assert GOAL_WORDS in text  # the plan follows the visit sheet
     assert "Page 1 of 1" in text  # the visit sheet is numbered on its own
+    first = pages(out.read_bytes())[0]
+    assert "Home visits —" in first and "1 visit" in first and "1 visits" not in first
+    assert "Zoë Ñúñez-Łukasiewicz" in first and "10:00 AM" in first  # the day's list
     folder = tmp_path / "each"
     folder.mkdir()
     files = build_visit_packet(vault, day, folder, one_file=False)
@@ -410,5 +413,6 @@ def test_a_visit_for_a_patient_without_a_plan_gets_the_visit_sheet_only(
     out = tmp_path / "packet.pdf"
     build_visit_packet(vault, day, out)
     texts = pages(out.read_bytes())
-    assert len(texts) == 1 and "Bo Lind" in texts[0] and "My care plan" not in texts[0]
-    assert "Vietnamese (interpreter needed)" in texts[0]
+    assert len(texts) == 2 and "My care plan" not in " ".join(texts)
+    assert "Home visits" in texts[0] and "Bo Lind" in texts[0]  # the day's list
+    assert "Vietnamese (interpreter needed)" in texts[1]

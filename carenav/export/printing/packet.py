@@ -166,16 +166,44 @@ def _questions(t: Translator, data: PlanData | None, goals: list[dict[str, Any]]
     return asks
 
 
-def visit_sheet(
-    t: Translator, s: Styles, visit: Visit, data: PlanData | None, due: list[DueScreening]
-) -> list[Flowable]:
-    furniture = Furniture(
+def cover(t: Translator, s: Styles, day: date, visits: list[Visit]) -> list[Flowable]:
+    """The day's visits in time order (first page of a combined packet, for the care manager)."""
+    rows: list[list[Any]] = [
+        [para(text(t(k)), s.cell_head) for k in ("visit_time", "patient", "address")]
+    ]
+    for visit in visits:
+        rows.append(
+            [
+                para(text(t.time(visit.follow_up.due_at.astimezone())), s.cell_bold),
+                para(text(full_name(visit.patient)), s.cell),
+                para(_address(visit.patient), s.cell),
+            ]
+        )
+    return [
+        SectionStart(_furniture(t, s, "visits_heading")),
+        para(f"{text(t('visits_heading'))} — {text(t.weekday_date(day))}", s.title),
+        para(
+            text(t("visits_one") if len(visits) == 1 else t("visits_count", count=len(visits))),
+            s.body,
+        ),
+        grid(rows, (FRAME_WIDTH * 0.18, FRAME_WIDTH * 0.37, FRAME_WIDTH * 0.45), s),
+    ]
+
+
+def _furniture(t: Translator, s: Styles, label_key: str) -> Furniture:
+    return Furniture(
         footer=t("footer"),
-        label=t("visit_sheet"),
+        label=t(label_key),
         page_of=t("page_of", page="{page}", total="{total}"),
         draft_mark="",
         size=min(max(9.0, s.body_size * 0.72), 11.0),
     )
+
+
+def visit_sheet(
+    t: Translator, s: Styles, visit: Visit, data: PlanData | None, due: list[DueScreening]
+) -> list[Flowable]:
+    furniture = _furniture(t, s, "visit_sheet")
     p = visit.patient
     goals = _open_goals(data)
     h2 = s.h3
