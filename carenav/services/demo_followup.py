@@ -14,8 +14,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from carenav.instruments import Instrument, get_instrument
 from carenav.models import CareTransition, Contact, FollowUp, Record
-from carenav.services.demo_assessments import AddRow, Profile, _record
+from carenav.services.demo_assessments import AddRow, PatientForms, Profile, Scorer, _record
 from carenav.services.demo_assessments import Dice as AssessmentDice
 
 FOLLOW_UP_TABLES: tuple[type[Record], ...] = (Contact, FollowUp, CareTransition)
@@ -30,6 +31,9 @@ PURPOSES = (
     "Review care plan goals",
 )
 FACILITIES = ("County General Hospital", "St. Brigid Medical Center", "Lakeside Regional")
+HEART_FAILURE = frozenset({"hfref", "hfpef"})  # the demo's problem keys
+HF_SIGNS = ("gain", "swelling", "breath", "pillows", "dizzy")
+CHECK_IN_CHANCE = 0.6  # of reached calls to a heart-failure patient
 
 
 class Dice(AssessmentDice):
@@ -44,9 +48,13 @@ def _at(day: date, dice: Dice, first_hour: int = 9, last_hour: int = 16) -> date
 
 
 class DemoFollowUp:
-    def __init__(self, *, seed: int, author: str) -> None:
+    def __init__(self, *, seed: int, author: str, check_ins: bool = True) -> None:
         self.seed = seed
         self.author = author
+        # heart-failure patients' calls carry the check-in form, so weights and warning
+        # signs trend in the chart (forms written exactly as complete() writes them)
+        self.hf_check_in: Instrument | None = get_instrument("hf-checkin") if check_ins else None
+        self.scorer = Scorer()
 
     def add_follow_up(self, profile: Profile, as_of: date, add: AddRow) -> None:
         if profile.status == "discharged":
@@ -87,8 +95,20 @@ class DemoFollowUp:
         row.update(values)
         add(Contact, row)
 
+    def _hf_answers(self, dice: Dice, weight: float) -> dict[str, Any]:
+        answers: dict[str, Any] = {sign: "yes" if dice.chance(0.12) else "no" for sign in HF_SIGNS}
+        answers["meds"] = "no" if dice.chance(0.1) else "yes"
+        answers["red"] = "no"
+        answers["weight"] = round(weight, 1)
+        return answers
+
     def _contacts(self, dice: Dice, profile: Profile, as_of: date, add: AddRow) -> None:
         enrolled = profile.enrolled.astimezone().date()
+        forms = PatientForms(
+            profile.patient_id, author=self.author, add=add, new_id=dice.uuid, scorer=self.scorer
+        )
+        checks = self.hf_check_in if profile.has(*HEART_FAILURE) else None
+        weight = float(dice.between(140, 240))
         for months_back in range(6, -1, -1):
             index = as_of.year * 12 + as_of.month - 1 - months_back  # whole calendar months
             first = date(index // 12, index % 12 + 1, 1)
@@ -106,6 +126,12 @@ class DemoFollowUp:
                     self._contact(
                         add, profile, at, dice, kind="home-visit", minutes=dice.between(30, 60)
                     )
+                elif checks is not None and day < as_of and dice.chance(CHECK_IN_CHANCE):
+                    weight += dice.between(-20, 20) / 10
+                    started = at - timedelta(minutes=dice.between(3, 8))
+                    answers = self._hf_answers(dice, weight)
+                    signed = forms.complete(checks, answers, at=at, started_at=started)
+                    self._contact(add, profile, at, dice, check_in_response_id=signed["id"])
                 else:
                     self._contact(add, profile, at, dice)
 

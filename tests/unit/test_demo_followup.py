@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from carenav.models import CareTransition, Contact, FollowUp
 from carenav.services import contacts, demo, transitions
@@ -62,3 +62,39 @@ def test_the_demo_follow_up_is_the_same_for_the_same_seed(tmp_path: Path) -> Non
         return sorted(found, key=str)
 
     assert rows(tmp_path / "a.cnv") == rows(tmp_path / "b.cnv")
+
+
+def test_heart_failure_calls_carry_check_ins_that_trend(tmp_path: Path) -> None:
+    from carenav.models import QuestionnaireResponse
+    from carenav.services import assessments
+    from carenav.services.demo import fill_demo_caseload
+
+    vault, _ = Vault.create(
+        tmp_path / "v.cnv", "correct horse battery staple", kdf=KdfParams(1, 8192, 1)
+    )
+    try:
+        fill_demo_caseload(vault, patients=80, seed=4)
+        with vault.session() as session:
+            carried = session.exec(
+                select(Contact).where(col(Contact.check_in_response_id).is_not(None))
+            ).all()
+            forms = {
+                r.id: r
+                for r in session.exec(
+                    select(QuestionnaireResponse).where(
+                        QuestionnaireResponse.questionnaire == "hf-checkin"
+                    )
+                ).all()
+            }
+        assert carried, "no heart-failure call carried a check-in"
+        assert {c.check_in_response_id for c in carried} == set(forms)
+        for contact in carried:
+            form = forms[contact.check_in_response_id]
+            assert form.patient_id == contact.patient_id
+            assert form.authored_at == contact.occurred_at and contact.outcome == "reached"
+        patient = carried[0].patient_id
+        series = assessments.score_series(vault, patient, "hf-checkin")
+        assert len(series) == sum(1 for c in carried if c.patient_id == patient)
+        assert all(point.band in ("green zone", "yellow zone") for point in series)
+    finally:
+        vault.close()
