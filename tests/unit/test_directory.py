@@ -173,6 +173,13 @@ def test_a_service_needs_a_name_and_a_known_category(vault: Vault) -> None:
             vault, org, {"name": "Advice", "categories": "legal-aid", "last_verified": "2999-01-01"}
         )
     assert "future" in caught.value.errors["last_verified"]
+    first = directory.add_service(vault, org, {"name": "Advice clinic", "categories": "legal-aid"})
+    with pytest.raises(InvalidInput, match="already has a service called 'Advice clinic'"):
+        directory.add_service(vault, org, {"name": "ADVICE  clinic", "categories": "legal-aid"})
+    second = directory.add_service(vault, org, {"name": "Tenant rights", "categories": "legal-aid"})
+    with pytest.raises(InvalidInput, match="already has a service"):
+        directory.update_service(vault, second.id, {"name": "advice clinic"})
+    directory.update_service(vault, first.id, {"name": "Advice Clinic"})  # its own name: fine
     with pytest.raises(InvalidInput) as caught:
         directory.add_organisation(vault, {"name": "X", "phone": "call us"})
     assert "phone" in caught.value.errors
