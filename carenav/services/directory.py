@@ -842,20 +842,20 @@ def import_csv_text(vault: Vault, text: str) -> ImportReport:
             if owner is not None and owner.deleted_at is None:
                 existing.setdefault((_key(owner.name), _key(offered.name)), offered)
         changed_orgs: dict[uuid.UUID, Organisation] = {}
-        for _row, org_values, svc_values in checked:
+        for _row, org_values, _svc in checked:  # organisations first, in one flush
             org_key = _key(org_values["name"])
             found_org = existing_orgs.get(org_key)
             if found_org is None:
-                organisation = Organisation(**org_values)
-                existing_orgs[org_key] = organisation
+                existing_orgs[org_key] = Organisation(**org_values)
                 organisations_added += 1
-                session.add(organisation)
-                session.flush()
-            else:
-                organisation = found_org
-                if organisation.apply(org_values):
-                    changed_orgs[organisation.id] = organisation
-                    session.add(organisation)
+                session.add(existing_orgs[org_key])
+            elif found_org.id not in changed_orgs and found_org.apply(org_values):
+                changed_orgs[found_org.id] = found_org
+                session.add(found_org)
+        session.flush()
+        for _row, org_values, svc_values in checked:
+            org_key = _key(org_values["name"])
+            organisation = existing_orgs[org_key]
             found = existing.get((org_key, _key(svc_values["name"])))
             if found is None:
                 service = HealthcareService(organisation_id=organisation.id, **svc_values)
