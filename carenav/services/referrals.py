@@ -331,6 +331,47 @@ def _to_text(session: Session, referral: Referral) -> str:
     return referral.provider_name or "the service"
 
 
+@dataclass
+class _Lookups:
+    """Whom each referral goes to and its check-back, read in a few queries for a list."""
+
+    names: dict[uuid.UUID, str]  # service id -> "Organisation: service"
+    check_backs: dict[uuid.UUID, FollowUp]
+
+    def to(self, referral: Referral) -> str:
+        if referral.service_id is not None and referral.service_id in self.names:
+            return self.names[referral.service_id]
+        return referral.provider_name or "the service"
+
+    def check_back(self, referral: Referral) -> FollowUp | None:
+        return self.check_backs.get(referral.check_back_id) if referral.check_back_id else None
+
+
+def _chunks(ids: list[uuid.UUID], size: int = 500) -> list[list[uuid.UUID]]:
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+def _lookups(session: Session, referrals: Sequence[Referral]) -> _Lookups:
+    service_ids = sorted({r.service_id for r in referrals if r.service_id}, key=str)
+    names: dict[uuid.UUID, str] = {}
+    for chunk in _chunks(service_ids):
+        statement = (
+            sa_select(
+                col(HealthcareService.id), col(Organisation.name), col(HealthcareService.name)
+            )
+            .join(Organisation, col(Organisation.id) == col(HealthcareService.organisation_id))
+            .where(col(HealthcareService.id).in_(chunk))
+        )
+        for service_id, organisation, service in session.execute(statement).all():
+            names[service_id] = f"{organisation}: {service}"
+    follow_up_ids = sorted({r.check_back_id for r in referrals if r.check_back_id}, key=str)
+    check_backs: dict[uuid.UUID, FollowUp] = {}
+    for chunk in _chunks(follow_up_ids):
+        for follow_up in session.exec(select(FollowUp).where(col(FollowUp.id).in_(chunk))).all():
+            check_backs[follow_up.id] = follow_up
+    return _Lookups(names, check_backs)
+
+
 def _send(session: Session, referral: Referral, via: str, at: datetime, days: int) -> FollowUp:
     if referral.status != "draft":
         raise InvalidInput(
@@ -697,19 +738,18 @@ class ReferralView:
 def _views(session: Session, referrals: Sequence[Referral]) -> list[ReferralView]:
     ids = [r.id for r in referrals]
     events: dict[uuid.UUID, list[ReferralEvent]] = {i: [] for i in ids}
-    if ids:
+    for chunk in _chunks(ids):
         statement = (
             select(ReferralEvent)
-            .where(col(ReferralEvent.referral_id).in_(ids), col(ReferralEvent.deleted_at).is_(None))
+            .where(
+                col(ReferralEvent.referral_id).in_(chunk), col(ReferralEvent.deleted_at).is_(None)
+            )
             .order_by(col(ReferralEvent.at), col(ReferralEvent.created_at))
         )
         for event in session.exec(statement).all():
             events[event.referral_id].append(event)
-    views = []
-    for r in referrals:
-        check_back = session.get(FollowUp, r.check_back_id) if r.check_back_id else None
-        views.append(ReferralView(r, _to_text(session, r), events[r.id], check_back))
-    return views
+    known = _lookups(session, referrals)
+    return [ReferralView(r, known.to(r), events[r.id], known.check_back(r)) for r in referrals]
 
 
 def referrals_for(
@@ -786,10 +826,10 @@ def open_referrals(
     start_of_today = datetime.combine(today, time()).astimezone().astimezone(UTC)
     rows: list[OpenReferral] = []
     with vault.session() as session:
-        for referral, family, given, preferred in session.execute(statement).all():
-            check_back = (
-                session.get(FollowUp, referral.check_back_id) if referral.check_back_id else None
-            )
+        found = session.execute(statement).all()
+        known = _lookups(session, [row[0] for row in found])
+        for referral, family, given, preferred in found:
+            check_back = known.check_back(referral)
             due = check_back.due_at if check_back and check_back.status == "scheduled" else None
             since = referral.sent_at or referral.created_at
             rows.append(
@@ -797,7 +837,7 @@ def open_referrals(
                     referral_id=referral.id,
                     patient_id=referral.patient_id,
                     patient_name=name_text(family, given, preferred),
-                    to=_to_text(session, referral),
+                    to=known.to(referral),
                     category=referral.category,
                     urgency=referral.urgency,
                     status=referral.status,
