@@ -151,6 +151,7 @@ def removal_text(node: Node) -> str:
 
 class CarePlanPanel(QWidget):
     plan_changed = Signal()
+    print_requested = Signal()  # the chart opens the print preview
 
     def __init__(self, parent: QWidget | None = None, *, templates_folder: str = "") -> None:
         super().__init__(parent)
@@ -269,6 +270,9 @@ class CarePlanPanel(QWidget):
         self.checklist_button.setCheckable(True)
         self.checklist_button.setToolTip("Show or hide the nine CMS care-plan elements")
         self.checklist_button.toggled.connect(self.checklist.setVisible)
+        self.print_button = QPushButton("Print care plan…")
+        self.print_button.setToolTip("Preview, print or save the plan for the family (Ctrl+P)")
+        self.print_button.clicked.connect(self.print_requested)
         self.publish_button = QPushButton("Publish version 1…")
         self.publish_button.setObjectName("primary")
         self.publish_button.clicked.connect(self.publish)
@@ -279,6 +283,7 @@ class CarePlanPanel(QWidget):
             self.checklist_button,
             self.add_from_button,
             self.versions_button,
+            self.print_button,
             self.publish_button,
         ):
             top.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
