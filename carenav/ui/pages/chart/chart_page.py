@@ -71,6 +71,7 @@ from carenav.ui.pages.chart.new_patient import open_new_patient_dialogs
 from carenav.ui.pages.chart.patient_form import PatientForm, scrolled_form
 from carenav.ui.pages.chart.record_section import RecordSection
 from carenav.ui.pages.chart.style import CHART_STYLE
+from carenav.ui.pages.printing.preview import PrintPreviewDialog, open_print_preview
 from carenav.ui.pages.quick_log import QUICK_LOG_FORM
 
 LEAVE_QUESTION = "Save changes to this patient's details?"
@@ -147,6 +148,7 @@ class ChartPage(QWidget):
         self.follow_up = FollowUpPanel()
         self.plan_summary = PlanSummary()
         self.care_plan.plan_changed.connect(self._show_plan_summary)
+        self.care_plan.print_requested.connect(self.print_care_plan)
         self.assessment_launcher = AssessmentLauncher(
             self.assessments, self, self.catalogue, self.show_safety
         )
@@ -184,8 +186,14 @@ class ChartPage(QWidget):
         self.copy_phone_action.setToolTip("Copy the phone number; cleared from the clipboard soon")
         self.copy_phone_action.triggered.connect(self.copy_phone_number)
         self.copy_phone_action.setEnabled(False)
+        self.print_plan_action = QAction("Print care plan…", self)
+        self.print_plan_action.setShortcut(QKeySequence.StandardKey.Print)
+        self.print_plan_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.print_plan_action.triggered.connect(self.print_care_plan)
+        self.addAction(self.print_plan_action)  # Ctrl+P anywhere in the chart
         self.actions_button = QPushButton("Patient actions")
         menu = QMenu(self.actions_button)
+        menu.addAction(self.print_plan_action)
         menu.addAction(self.copy_phone_action)
         menu.addSeparator()
         menu.addAction(self.remove_patient_action)
@@ -280,6 +288,12 @@ class ChartPage(QWidget):
         self.copy_phone_action.setEnabled(bool(self.phone_number()))
         self.tabs.setCurrentIndex(0)
         self._offer_drafts()
+
+    def print_care_plan(self) -> PrintPreviewDialog | None:
+        """Ctrl+P: preview, print or save this patient's care plan."""
+        if self.vault is None or self.patient is None:
+            return None
+        return open_print_preview(self, self.vault, self.patient.id)
 
     def catalogue(self) -> Catalogue:
         return load_catalogue(self.instruments_folder)
