@@ -48,6 +48,7 @@ from carenav.ui.pages.chart.chart_page import ASSESSMENTS_TAB, CARE_PLAN_TAB, FO
 from carenav.ui.pages.create_vault import CreateVaultPage, RecoveryCodePage
 from carenav.ui.pages.import_caseload import ImportCaseloadDialog
 from carenav.ui.pages.preferences import PreferencesDialog
+from carenav.ui.pages.printing.packet import VisitPacketDialog, open_visit_packet
 from carenav.ui.pages.quick_log import QuickLogDialog
 from carenav.ui.pages.today import TodayPage
 from carenav.ui.pages.unlock import UnlockPage
@@ -147,6 +148,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         self.new_patient_action = self._action("&New patient…", "Ctrl+N", self.new_patient)
         self.import_action = self._action("&Import caseload…", None, self.import_caseload)
+        self.packet_action = self._action("&Visit packet for a day…", None, self.visit_packet)
         self.lock_action = self._action("&Lock", "Ctrl+L", lambda: self.lock("manual"))
         self.backups_action = self._action("&Backups…", None, self.backup_settings)
         self.restore_action = self._action("&Restore from backup…", None, self.restore_backup)
@@ -164,7 +166,7 @@ class MainWindow(QMainWindow):
         open_action = self._action("&Open another vault…", None, self.choose_vault_file)
         quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
         file_menu = self.menuBar().addMenu("&File")
-        for action in (self.new_patient_action, self.import_action):
+        for action in (self.new_patient_action, self.import_action, self.packet_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.lock_action)
@@ -196,6 +198,7 @@ class MainWindow(QMainWindow):
         for action in (
             self.new_patient_action,
             self.import_action,
+            self.packet_action,
             self.lock_action,
             self.passphrase_action,
             self.backups_action,
@@ -513,6 +516,14 @@ class MainWindow(QMainWindow):
         dialog.exec()
         if dialog.imported_count:
             self.caseload_page.refresh()
+
+    def visit_packet(self) -> VisitPacketDialog | None:
+        """File > Visit packet for a day…: the day's home visits printed in the background."""
+        if self.vault is None:
+            return None
+        dialog = open_visit_packet(self, self.vault)
+        dialog.built.connect(self.status_label.setText)
+        return dialog
 
     def change_passphrase(self) -> None:
         if self.vault is None:
