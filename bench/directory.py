@@ -1,6 +1,7 @@
 """Resource directory benchmark: search over 5,000 services, and the CSV round trip.
 
-    .venv/bin/python bench/directory.py [--services 5000] [--repeat 20] [--json FILE]
+    .venv/bin/python bench/directory.py [--services 5000] [--repeat 20] [--referrals 3000]
+                                        [--patients 300] [--json FILE]
 
 Builds a temporary encrypted vault (cheap key derivation: unlock is not measured here)
 and bulk-inserts made-up organisations (about three services each) until the directory
@@ -14,9 +15,13 @@ directory screen calls it (at most 200 rows):
 
 target: every search under 50 ms (p95). It also reports exporting the whole directory to
 CSV and importing that file into an empty vault (all rows checked, then written in one
-transaction). It prints a table with PASS or FAIL and always exits 0: it is a report,
-not a test. Nothing but the temporary vaults (deleted at the end) and, if asked, the JSON
-file of timings is written.
+transaction), and, with ``--referrals N`` (default 3,000), the agency-wide list of open
+referrals (``open_referrals``) and the command line's list of every referral with its
+history (``all_referrals``) once N open referrals with their check-backs are added for
+the patients of a small demo caseload (``--patients``, default 300). It prints a table
+with PASS or FAIL and always exits 0: it is a report, not a test. Nothing but the
+temporary vaults (deleted at the end) and, if asked, the JSON file of timings is
+written.
 """
 
 from __future__ import annotations
@@ -39,9 +44,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import insert
 
 from bench.timing import ms, summary
-from carenav.models import HealthcareService, Organisation
-from carenav.services import directory
-from carenav.services.demo import table_of
+from carenav.models import (
+    FollowUp,
+    HealthcareService,
+    Organisation,
+    Patient,
+    Referral,
+    ReferralEvent,
+)
+from carenav.services import directory, referrals
+from carenav.services.demo import fill_demo_caseload, table_of
 from carenav.store.header import KdfParams
 from carenav.store.vault import Vault
 
@@ -151,6 +163,94 @@ def build(vault: Vault, count: int) -> dict[str, Any]:
     }
 
 
+def add_referrals(vault: Vault, patients: int, count: int) -> dict[str, Any]:
+    """A demo caseload (no directory of its own), then ``count`` open referrals to random
+    services, each with its history and a check-back follow-up."""
+    from sqlmodel import select
+
+    start = time.perf_counter()
+    fill_demo_caseload(vault, patients=patients, coordination=False)
+    rng = random.Random(SEED + 1)
+    now = datetime.now(UTC)
+    with vault.session() as session:
+        people = list(session.exec(select(Patient.id)).all())
+        services = list(
+            session.exec(select(HealthcareService.id, HealthcareService.organisation_id)).all()
+        )
+    statuses = ("draft", "sent", "accepted", "scheduled", "no-show")
+    rows: dict[type[Any], list[dict[str, Any]]] = {Referral: [], ReferralEvent: [], FollowUp: []}
+    for _ in range(count):
+        sent = now - timedelta(days=rng.randint(0, 40), hours=rng.randint(0, 23))
+        status = rng.choice(statuses)
+        service_id, organisation_id = rng.choice(services)
+        referral = {
+            **_record(rng, sent),
+            "patient_id": rng.choice(people),
+            "service_id": service_id,
+            "organisation_id": organisation_id,
+            "provider_name": "",
+            "provider_kind": "community",
+            "category": "food",
+            "need_id": None,
+            "goal_id": None,
+            "intervention_id": None,
+            "reason": "Made-up referral for the benchmark",
+            "urgency": "routine",
+            "sent_via": "" if status == "draft" else "fax",
+            "status": status,
+            "status_reason": "Not known" if status == "no-show" else "",
+            "status_at": sent,
+            "sent_at": None if status == "draft" else sent,
+            "appointment_at": None,
+            "reference_code": f"R-BNCH-{rng.randrange(10**4):04d}",
+            "check_back_id": None,
+            "checked_back_at": None,
+            "got_service": None,
+            "barrier": "",
+            "barrier_note": "",
+            "barrier_need_id": None,
+            "notes": "",
+            "author": "bench",
+        }
+        if status != "draft":
+            follow_up = {
+                **_record(rng, sent),
+                "patient_id": referral["patient_id"],
+                "due_at": referrals.check_back_due(sent, 7),
+                "kind": "phone",
+                "purpose": "Referral check-back",
+                "recurrence_days": None,
+                "status": "scheduled",
+                "completed_at": None,
+                "contact_id": None,
+                "referral_id": referral["id"],
+            }
+            referral["check_back_id"] = follow_up["id"]
+            rows[FollowUp].append(follow_up)
+        rows[Referral].append(referral)
+        for event_status in ("draft", "sent", status)[: 1 if status == "draft" else 3]:
+            rows[ReferralEvent].append(
+                {
+                    **_record(rng, sent),
+                    "referral_id": referral["id"],
+                    "at": sent,
+                    "status": event_status,
+                    "reason": "",
+                    "author": "bench",
+                }
+            )
+    with vault.session() as session:
+        connection = session.connection()
+        for kind, kind_rows in rows.items():
+            for first in range(0, len(kind_rows), CHUNK):
+                connection.execute(insert(table_of(kind)), kind_rows[first : first + CHUNK])
+    return {
+        "patients": len(people),
+        "open_referrals": count,
+        "build_s": round(time.perf_counter() - start, 1),
+    }
+
+
 def repeated(action: Callable[[], Any], repeat: int) -> list[float]:
     times = []
     for _ in range(repeat):
@@ -158,6 +258,20 @@ def repeated(action: Callable[[], Any], repeat: int) -> list[float]:
         action()
         times.append(time.perf_counter() - start)
     return times
+
+
+def measure_referrals(vault: Vault, repeat: int) -> dict[str, Any]:
+    listed = referrals.open_referrals(vault)
+    every = referrals.all_referrals(vault)
+    return {
+        "open": dict(
+            summary(repeated(lambda: referrals.open_referrals(vault), repeat)), rows=len(listed)
+        ),
+        "all_with_history": dict(
+            summary(repeated(lambda: referrals.all_referrals(vault), max(repeat // 4, 2))),
+            rows=len(every),
+        ),
+    }
 
 
 def measure(vault: Vault, folder: Path, repeat: int) -> dict[str, Any]:
@@ -201,12 +315,29 @@ def report(built: dict[str, Any], results: dict[str, Any]) -> None:
     print(f"CSV export: {results['export']['ms']} ms ({results['export']['services']:,} services)")
     print(f"CSV import into an empty vault: {results['import']['ms']} ms")
     print(f"Round trip exact: {results['round_trip_exact']}")
+    if "referrals" in results:
+        made = results["referrals_built"]
+        print(
+            f"Referrals: {made['open_referrals']:,} open for {made['patients']:,} patients "
+            f"(built in {made['build_s']} s)"
+        )
+        for name, label in (
+            ("open", "open referrals list"),
+            ("all_with_history", "every referral with history"),
+        ):
+            figures = results["referrals"][name]
+            print(
+                f"{label:<28}{figures['rows']:>7}{figures['median_ms']:>11}{figures['p95_ms']:>9}"
+                "  (reported)"
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--services", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--referrals", type=int, default=3000, help="0: skip the referral lists")
+    parser.add_argument("--patients", type=int, default=300)
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="carenav-bench-directory-"))
@@ -215,6 +346,9 @@ def main(argv: list[str] | None = None) -> int:
         try:
             built = build(vault, args.services)
             results = measure(vault, folder, args.repeat)
+            if args.referrals > 0:
+                results["referrals_built"] = add_referrals(vault, args.patients, args.referrals)
+                results["referrals"] = measure_referrals(vault, args.repeat)
         finally:
             vault.close()
     finally:

@@ -17,7 +17,20 @@ BENCH = Path(__file__).resolve().parents[2] / "bench" / "directory.py"
 def test_directory_benchmark_runs_and_reports_every_figure(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     done = subprocess.run(
-        [sys.executable, str(BENCH), "--services", "300", "--repeat", "2", "--json", str(out)],
+        [
+            sys.executable,
+            str(BENCH),
+            "--services",
+            "300",
+            "--repeat",
+            "2",
+            "--referrals",
+            "120",
+            "--patients",
+            "20",
+            "--json",
+            str(out),
+        ],
         env={**os.environ},
         capture_output=True,
         text=True,
@@ -45,5 +58,8 @@ def test_directory_benchmark_runs_and_reports_every_figure(tmp_path: Path) -> No
     assert 0 < searches["category"]["rows"] <= 200
     assert results["export"]["services"] == 300 and results["import"]["services"] == 300
     assert results["round_trip_exact"] is True
+    assert results["referrals_built"]["open_referrals"] == 120
+    assert results["referrals"]["open"]["rows"] >= 120  # the demo may add a few of its own
+    assert results["referrals"]["all_with_history"]["median_ms"] > 0
     assert "Directory: 300 services" in done.stdout
     assert "PASS" in done.stdout or "FAIL" in done.stdout
