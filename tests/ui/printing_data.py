@@ -96,8 +96,10 @@ def build_patient(
 
 
 def pdf_text(data: bytes) -> str:
+    """All the text, spaces collapsed; non-breaking hyphens (phone numbers) read as '-'."""
     reader = pypdf.PdfReader(io.BytesIO(data))
-    return " ".join(" ".join((p.extract_text() or "") for p in reader.pages).split())
+    text = " ".join(" ".join((p.extract_text() or "") for p in reader.pages).split())
+    return text.replace("\u2011", "-")
 
 
 def page_count(data: bytes) -> int:
