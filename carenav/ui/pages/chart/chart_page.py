@@ -71,6 +71,7 @@ from carenav.ui.pages.chart.new_patient import open_new_patient_dialogs
 from carenav.ui.pages.chart.patient_form import PatientForm, scrolled_form
 from carenav.ui.pages.chart.record_section import RecordSection
 from carenav.ui.pages.chart.style import CHART_STYLE
+from carenav.ui.pages.coordination.referrals_tab import ReferralsPanel
 from carenav.ui.pages.printing.preview import PrintPreviewDialog, open_print_preview
 from carenav.ui.pages.quick_log import QUICK_LOG_FORM
 
@@ -89,10 +90,12 @@ TAB_TITLES = (
     "Assessments",
     "Care plan",
     "Follow-up",
+    "Referrals",
 )
 ASSESSMENTS_TAB = 6
 CARE_PLAN_TAB = 7
 FOLLOW_UP_TAB = 8
+REFERRALS_TAB = 9  # Ctrl+0
 
 
 def _short_title(catalogue: Catalogue, instrument_id: str) -> str:
@@ -146,6 +149,10 @@ class ChartPage(QWidget):
         self.assessments = AssessmentsPanel()
         self.care_plan = CarePlanPanel()
         self.follow_up = FollowUpPanel()
+        self.referrals = ReferralsPanel()
+        self.referrals.plan_changed.connect(self.care_plan.refresh)
+        self.referrals.plan_changed.connect(self._show_plan_summary)
+        self.referrals.follow_ups_changed.connect(self.follow_up.refresh)
         self.plan_summary = PlanSummary()
         self.care_plan.plan_changed.connect(self._show_plan_summary)
         self.care_plan.print_requested.connect(self.print_care_plan)
@@ -216,8 +223,9 @@ class ChartPage(QWidget):
         self.tabs.addTab(self._padded(self.assessments), TAB_TITLES[6])
         self.tabs.addTab(self._padded(self.care_plan), TAB_TITLES[7])
         self.tabs.addTab(self._padded(self.follow_up), TAB_TITLES[FOLLOW_UP_TAB])
+        self.tabs.addTab(self._padded(self.referrals), TAB_TITLES[REFERRALS_TAB])
         for index in range(self.tabs.count()):
-            self.tabs.setTabToolTip(index, f"{TAB_TITLES[index]} (Ctrl+{index + 1})")
+            self.tabs.setTabToolTip(index, f"{TAB_TITLES[index]} (Ctrl+{(index + 1) % 10})")
 
     @staticmethod
     def _padded(content: QWidget) -> QWidget:
@@ -262,7 +270,7 @@ class ChartPage(QWidget):
         save.setContext(context)
         save.activated.connect(self.save_changes)
         for index in range(self.tabs.count()):
-            shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{(index + 1) % 10}"), self)
             shortcut.setContext(context)
             shortcut.activated.connect(lambda i=index: self.show_section(i))
 
@@ -284,6 +292,7 @@ class ChartPage(QWidget):
         self.care_plan.show_patient(vault, chart.patient.id)
         self._show_plan_summary()
         self.follow_up.show_patient(vault, chart.patient, catalogue=self.catalogue())
+        self.referrals.show_patient(vault, chart.patient.id)
         self.show_safety()
         self.copy_phone_action.setEnabled(bool(self.phone_number()))
         self.tabs.setCurrentIndex(0)
@@ -347,6 +356,7 @@ class ChartPage(QWidget):
         self.assessment_launcher.set_patient(None, None)
         self.care_plan.clear()
         self.follow_up.clear()
+        self.referrals.clear()
         self.plan_summary.clear()
         self.form.clear()
         self.banner.clear()
@@ -545,7 +555,7 @@ class ChartPage(QWidget):
         return True
 
     def show_section(self, index: int) -> None:
-        """Ctrl+1..Ctrl+9: show a section and put the keyboard in it."""
+        """Ctrl+1..Ctrl+9, Ctrl+0: show a section and put the keyboard in it."""
         self.tabs.setCurrentIndex(index)
         if index == ASSESSMENTS_TAB:
             self.assessments.start_button.setFocus()
@@ -555,6 +565,9 @@ class ChartPage(QWidget):
             return
         if index == FOLLOW_UP_TAB:
             self.follow_up.log_button.setFocus()
+            return
+        if index == REFERRALS_TAB:
+            self.referrals.table.setFocus()
             return
         page = self.tabs.currentWidget()
         tables = [s.table for s in self.sections.values() if page.isAncestorOf(s.table)]
