@@ -45,6 +45,7 @@ from carenav.ui.pages.ccm_report import CcmReportDialog
 from carenav.ui.pages.change_passphrase import ChangePassphraseDialog
 from carenav.ui.pages.chart import ChartPage, NewPatientDialog
 from carenav.ui.pages.chart.chart_page import ASSESSMENTS_TAB, CARE_PLAN_TAB, FOLLOW_UP_TAB
+from carenav.ui.pages.coordination.screens import CoordinationScreens
 from carenav.ui.pages.create_vault import CreateVaultPage, RecoveryCodePage
 from carenav.ui.pages.import_caseload import ImportCaseloadDialog
 from carenav.ui.pages.preferences import PreferencesDialog
@@ -85,9 +86,13 @@ class MainWindow(QMainWindow):
         self.quick_log_dialog: QuickLogDialog | None = None
         self.calendar_page = CalendarPage()
         self.stack.addWidget(self.calendar_page)
+        self.coordination = CoordinationScreens(self)  # directory, open referrals, check-backs
         self.chart_page = ChartPage()
         self.chart_page.follow_up.log_requested.connect(
-            lambda follow_up_id: self.quick_log(follow_up_id=follow_up_id)
+            lambda follow_up_id: (
+                self.coordination.check_back(follow_up_id)
+                or self.quick_log(follow_up_id=follow_up_id)
+            )
         )
         self.chart_page.instruments_folder = self.settings.instruments_folder
         self.chart_page.templates_folder = self.settings.templates_folder
@@ -181,6 +186,7 @@ class MainWindow(QMainWindow):
         go_menu.addAction(self.today_action)
         go_menu.addAction(self.calendar_action)
         go_menu.addAction(self.ccm_report_action)
+        self.coordination.add_to(go_menu)
         go_menu.addAction(self.find_action)
         go_menu.addAction(self.quick_log_action)
         go_menu.addAction(self.back_action)
@@ -194,8 +200,10 @@ class MainWindow(QMainWindow):
             self.caseload_page,
             self.chart_page,
             self.calendar_page,
+            *self.coordination.pages,
         )
         for action in (
+            *self.coordination.actions,
             self.new_patient_action,
             self.import_action,
             self.packet_action,
@@ -331,6 +339,7 @@ class MainWindow(QMainWindow):
         self.caseload_page.set_vault(None)
         self.today_page.clear()
         self.calendar_page.clear()
+        self.coordination.clear()
         self.quick_log_dialog = None
         vault.lock(reason)  # audited, then sessions closed, engine disposed, key wiped
         if self.instance_lock is not None:
@@ -416,7 +425,10 @@ class MainWindow(QMainWindow):
         self._show(self.chart_page)
 
     def back_to_caseload(self) -> None:
-        if self.vault is not None and self.stack.currentWidget() is self.calendar_page:
+        if self.vault is not None and self.stack.currentWidget() in (
+            self.calendar_page,
+            *self.coordination.pages,
+        ):
             self._show(self.caseload_page)
             self.today_page.refresh()
             self.caseload_page.table.setFocus()
@@ -471,7 +483,11 @@ class MainWindow(QMainWindow):
             self.chart_page.show_section(CARE_PLAN_TAB)
         elif opens in ("transition", "contacts"):
             self.chart_page.show_section(FOLLOW_UP_TAB)
-        elif opens == "follow-up" and isinstance(record_id, uuid.UUID):
+        elif (
+            opens == "follow-up"
+            and isinstance(record_id, uuid.UUID)
+            and not self.coordination.check_back(record_id)  # a referral check-back opens its own
+        ):
             self.quick_log(follow_up_id=record_id)
 
     def _forget_quick_log(self, dialog: QuickLogDialog) -> None:
