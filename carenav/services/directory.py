@@ -302,6 +302,19 @@ def _services_of(session: Session, organisation_id: uuid.UUID) -> list[Healthcar
     return list(session.exec(statement).all())
 
 
+def _unique_organisation(session: Session, name: str, organisation_id: uuid.UUID | None) -> None:
+    """One organisation of a name in the directory (the CSV matches rows by name)."""
+    statement = select(Organisation).where(col(Organisation.deleted_at).is_(None))
+    for other in session.exec(statement).all():
+        if other.id != organisation_id and _key(other.name) == _key(name):
+            raise InvalidInput(
+                {
+                    "name": f"'{other.name}' is already in the directory; add the service "
+                    "to it, or give this organisation a name that tells them apart."
+                }
+            )
+
+
 def _unique_name(
     session: Session, organisation_id: uuid.UUID, name: str, service_id: uuid.UUID | None
 ) -> None:
@@ -320,6 +333,7 @@ def add_organisation(vault: Vault, values: Mapping[str, Any]) -> Organisation:
     """Add an organisation (name required; phone, website, address optional)."""
     cleaned = clean_organisation(values, creating=True)
     with vault.session() as session:
+        _unique_organisation(session, cleaned["name"], None)
         organisation = Organisation(**cleaned)
         session.add(organisation)
         session.flush()
@@ -333,6 +347,8 @@ def update_organisation(
     cleaned = clean_organisation(changes, creating=False)
     with vault.session() as session:
         organisation = _live_organisation(session, organisation_id)
+        if "name" in cleaned:
+            _unique_organisation(session, cleaned["name"], organisation_id)
         if organisation.apply(cleaned):
             session.add(organisation)
             for service in _services_of(session, organisation_id):

@@ -180,6 +180,11 @@ def test_a_service_needs_a_name_and_a_known_category(vault: Vault) -> None:
     with pytest.raises(InvalidInput, match="already has a service"):
         directory.update_service(vault, second.id, {"name": "advice clinic"})
     directory.update_service(vault, first.id, {"name": "Advice Clinic"})  # its own name: fine
+    with pytest.raises(InvalidInput, match="already in the directory"):
+        directory.add_organisation(vault, {"name": "eastside  LEGAL aid"})
+    other = directory.add_organisation(vault, {"name": "Westside Legal Aid"})
+    with pytest.raises(InvalidInput, match="already in the directory"):
+        directory.update_organisation(vault, other.id, {"name": "Eastside Legal Aid"})
     with pytest.raises(InvalidInput) as caught:
         directory.add_organisation(vault, {"name": "X", "phone": "call us"})
     assert "phone" in caught.value.errors
