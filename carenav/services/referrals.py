@@ -31,7 +31,8 @@ API (``vault`` first; bad values raise ``InvalidInput`` saying what to do):
 history), ``open_referrals`` -> ``OpenReferral`` (agency-wide, by age and status);
 ``add_authorisation``, ``update_authorisation``, ``authorisations_for``,
 ``flagged_authorisations`` -> ``AuthorisationView`` with flags denied / expiring (within
-``EXPIRING_DAYS``) / expired.
+``EXPIRING_DAYS``) / expired; ``advocacy_from_denial`` puts a denial in the care plan's
+advocacy; ``referral_of_follow_up`` tells a check-back from an ordinary follow-up.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from sqlmodel import Session, col, select
 from carenav.config import REFERRAL_CHECK_BACK_DEFAULT_DAYS, REFERRAL_CHECK_BACK_MAX_DAYS
 from carenav.errors import InvalidInput, RecordNotFound
 from carenav.models import (
+    AdvocacyRecord,
     Authorization,
     CarePlan,
     Contact,
@@ -776,6 +778,14 @@ def all_referrals(vault: Vault, *, open_only: bool = False) -> list[ReferralView
         return _views(session, list(session.exec(statement).all()))
 
 
+def referral_of_follow_up(vault: Vault, follow_up_id: uuid.UUID) -> uuid.UUID | None:
+    """The referral a follow-up checks back on (None: an ordinary follow-up), so the Today
+    list can open the check-back rather than the quick log."""
+    with vault.session() as session:
+        follow_up = session.get(FollowUp, follow_up_id)
+        return follow_up.referral_id if follow_up is not None else None
+
+
 def get_referral(vault: Vault, referral_id: uuid.UUID) -> ReferralView:
     with vault.session() as session:
         return _views(session, [_live_referral(session, referral_id)])[0]
@@ -989,6 +999,71 @@ def update_authorisation(
             raise
         session.add(auth)
         return auth
+
+
+def advocacy_from_denial(
+    vault: Vault,
+    authorisation_id: uuid.UUID,
+    *,
+    appeal_steps: str = "",
+    appeal_deadline: date | None = None,
+) -> AdvocacyRecord:
+    """Record a denied authorisation in the patient's current care plan as advocacy (the
+    plan's "denied services" with the appeal): the service, payer, date, reason and the
+    alternative proposed, linked back to the authorisation and to the need its referral
+    serves. Refused unless denied, twice, or without a plan in use."""
+    from carenav.services import care_plans
+
+    with vault.session() as session:
+        auth = session.get(Authorization, authorisation_id)
+        if auth is None or auth.deleted_at is not None:
+            raise RecordNotFound("authorisation")
+        if auth.status != "denied":
+            raise InvalidInput({"status": "Only a denied authorisation is recorded as advocacy."})
+        already = session.exec(
+            select(AdvocacyRecord).where(
+                AdvocacyRecord.authorization_id == authorisation_id,
+                col(AdvocacyRecord.deleted_at).is_(None),
+            )
+        ).first()
+        if already is not None:
+            raise InvalidInput({"status": "This denial is already in the care plan's advocacy."})
+        plan = care_plans._current(session, auth.patient_id)
+        referral = session.get(Referral, auth.referral_id) if auth.referral_id else None
+        need_id = referral.need_id if referral is not None else None
+        if need_id is not None:
+            need = session.get(PlanNeed, need_id)
+            if (
+                need is None
+                or need.deleted_at is not None
+                or plan is None
+                or need.plan_id != plan.id
+            ):
+                need_id = None
+    if plan is None:
+        raise InvalidInput(
+            {"plan": "This patient has no care plan in use. Start a care plan, then record it."}
+        )
+    record = care_plans.add_advocacy(
+        vault,
+        plan.id,
+        {
+            "service": auth.service,
+            "payer": auth.payer,
+            "denied_on": auth.denied_on,
+            "reason_given": auth.denial_reason,
+            "alternative": auth.alternative,
+            "appeal_steps": appeal_steps,
+            "appeal_deadline": appeal_deadline,
+        },
+        need_id=need_id,
+    )
+    with vault.session() as session:
+        stored = session.get(AdvocacyRecord, record.id)
+        assert stored is not None
+        stored.apply({"authorization_id": authorisation_id})
+        session.add(stored)
+        return stored
 
 
 def authorisation_flags(auth: Authorization, today: date) -> list[str]:

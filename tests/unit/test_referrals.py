@@ -452,3 +452,70 @@ def test_referral_and_authorisation_text_never_reaches_the_disk_in_the_clear(
         if path.is_file() and marker.encode() in path.read_bytes()
     ]
     assert hits == []
+
+
+def test_a_denial_goes_into_the_care_plans_advocacy_linked_to_its_need(vault: Vault) -> None:
+    from carenav.models import AdvocacyRecord
+
+    patient = _patient(vault)
+    plan = care_plans.start_plan(vault, patient)
+    need = care_plans.add_need(vault, plan.id, {"text": "Cannot walk far", "domain": "functional"})
+    referral = _draft(vault, patient, need_id=need.id, provider_name="Wheelchair clinic (made up)")
+    today = date.today()
+    requested = referrals.add_authorisation(
+        vault, patient, {"service": "Power wheelchair", "referral_id": referral}
+    )
+    with pytest.raises(InvalidInput, match="Only a denied"):
+        referrals.advocacy_from_denial(vault, requested.id)
+    referrals.update_authorisation(
+        vault,
+        requested.id,
+        {
+            "status": "denied",
+            "denied_on": today,
+            "payer": "Made-up Health Plan",
+            "denial_reason": "Not medically necessary",
+            "alternative": "Manual wheelchair; appeal filed",
+        },
+    )
+    record = referrals.advocacy_from_denial(
+        vault, requested.id, appeal_steps="Letter from PCP", appeal_deadline=today + timedelta(30)
+    )
+    with vault.session() as session:
+        stored = session.get(AdvocacyRecord, record.id)
+        assert stored is not None
+        assert (stored.plan_id, stored.need_id, stored.authorization_id) == (
+            plan.id,
+            need.id,
+            requested.id,
+        )
+        assert (stored.service, stored.payer, stored.denied_on) == (
+            "Power wheelchair",
+            "Made-up Health Plan",
+            today,
+        )
+        assert stored.reason_given == "Not medically necessary"
+        assert stored.alternative == "Manual wheelchair; appeal filed"
+        assert stored.appeal_steps == "Letter from PCP"
+    with pytest.raises(InvalidInput, match="already in the care plan"):
+        referrals.advocacy_from_denial(vault, requested.id)
+    other = _patient(vault, "Ferreira")
+    denied = referrals.add_authorisation(
+        vault,
+        other,
+        {"service": "Respite", "status": "denied", "denied_on": today, "alternative": "none yet"},
+    )
+    with pytest.raises(InvalidInput, match="Start a care plan"):
+        referrals.advocacy_from_denial(vault, denied.id)
+
+
+def test_a_check_back_follow_up_names_its_referral(vault: Vault) -> None:
+    patient = _patient(vault)
+    referral = referrals.refer(vault, patient, {"provider_name": "Therapy (made up)"}, via="fax")
+    assert referral.check_back_id is not None
+    assert referrals.referral_of_follow_up(vault, referral.check_back_id) == referral.id
+    from carenav.services import contacts
+
+    plain = contacts.schedule_follow_up(vault, patient, {"due_at": datetime.now(UTC)})
+    assert referrals.referral_of_follow_up(vault, plain.id) is None
+    assert referrals.referral_of_follow_up(vault, uuid.uuid4()) is None
