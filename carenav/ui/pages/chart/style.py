@@ -32,7 +32,7 @@ QGroupBox::title { subcontrol-origin: margin; left: 12px; padding: 0 4px; color:
 QTabWidget::pane { border: 1px solid #d9dee5; border-radius: 8px; top: -1px; }
 QTabBar::tab { background: #eef2f6; color: #334e68; border: 1px solid #d9dee5;
     border-bottom: none; border-top-left-radius: 6px; border-top-right-radius: 6px;
-    padding: 7px 16px; margin-right: 3px; }
+    padding: 7px 11px; margin-right: 3px; }
 QTabBar::tab:selected { background: #ffffff; color: #12355b; font-weight: 600; }
 QTabBar::tab:hover:!selected { background: #f6f8fa; }
 QPlainTextEdit#noteReader { background: #ffffff; }
