@@ -32,7 +32,8 @@ history), ``open_referrals`` -> ``OpenReferral`` (agency-wide, by age and status
 ``add_authorisation``, ``update_authorisation``, ``authorisations_for``,
 ``flagged_authorisations`` -> ``AuthorisationView`` with flags denied / expiring (within
 ``EXPIRING_DAYS``) / expired; ``advocacy_from_denial`` puts a denial in the care plan's
-advocacy; ``referral_of_follow_up`` tells a check-back from an ordinary follow-up.
+advocacy; ``referral_of_follow_up`` tells a check-back from an ordinary follow-up;
+``check_back_attempt`` logs a call that reached no one and moves the check-back.
 """
 
 from __future__ import annotations
@@ -647,6 +648,55 @@ def complete_check_back(
         session.add(referral)
         suggestion = barrier_suggestion(referral, _to_text(session, referral))
         return CheckBack(referral, follow_up, contact, suggestion)
+
+
+ATTEMPT_OUTCOMES = ("no-answer", "voicemail", "wrong-number")
+
+
+def check_back_attempt(
+    vault: Vault,
+    referral_id: uuid.UUID,
+    *,
+    outcome: str = "no-answer",
+    retry_at: datetime,
+    at: datetime | None = None,
+) -> FollowUp:
+    """A check-back call that reached no one: log the attempt (2 minutes) and move the
+    check-back to ``retry_at``, in one transaction. Returns the moved follow-up."""
+    from carenav.services.contacts import _clean_contact
+
+    if outcome not in ATTEMPT_OUTCOMES:
+        raise InvalidInput({"outcome": f"Choose what happened: {', '.join(ATTEMPT_OUTCOMES)}."})
+    when = _when(at)
+    try:
+        retry = _aware(retry_at, "When to try again")
+    except ValueError as exc:
+        raise InvalidInput({"retry_at": str(exc)}) from None
+    if retry <= when:
+        raise InvalidInput({"retry_at": "Try again later than this call; choose a later time."})
+    values = _clean_contact(
+        {
+            "occurred_at": when,
+            "kind": "phone",
+            "outcome": outcome,
+            "minutes": 2,
+            "notes": "Referral check-back attempt",
+        },
+        creating=True,
+    )
+    with vault.session() as session:
+        referral = _live_referral(session, referral_id)
+        follow_up = (
+            session.get(FollowUp, referral.check_back_id) if referral.check_back_id else None
+        )
+        if follow_up is None or follow_up.status != "scheduled":
+            raise InvalidInput(
+                {"status": "This referral has no check-back scheduled; record the answer instead."}
+            )
+        session.add(Contact(patient_id=referral.patient_id, author=vault.audit.user, **values))
+        follow_up.apply({"due_at": retry})
+        session.add(follow_up)
+        return follow_up
 
 
 def add_barrier_need(vault: Vault, referral_id: uuid.UUID) -> PlanNeed:

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
 from carenav.errors import InvalidInput
 from carenav.models import Contact, FollowUp, PlanNeed
@@ -519,3 +520,25 @@ def test_a_check_back_follow_up_names_its_referral(vault: Vault) -> None:
     plain = contacts.schedule_follow_up(vault, patient, {"due_at": datetime.now(UTC)})
     assert referrals.referral_of_follow_up(vault, plain.id) is None
     assert referrals.referral_of_follow_up(vault, uuid.uuid4()) is None
+
+
+def test_a_check_back_call_that_reaches_no_one_is_logged_and_moved(vault: Vault) -> None:
+    patient = _patient(vault)
+    sent = datetime.now(UTC) - timedelta(days=8)
+    referral = referrals.refer(
+        vault, patient, {"provider_name": "PT (made up)"}, via="fax", at=sent
+    )
+    retry = datetime.now(UTC) + timedelta(days=2)
+    with pytest.raises(InvalidInput, match="Choose what happened"):
+        referrals.check_back_attempt(vault, referral.id, outcome="reached", retry_at=retry)
+    with pytest.raises(InvalidInput, match="later"):
+        referrals.check_back_attempt(vault, referral.id, retry_at=datetime.now(UTC) - timedelta(1))
+    moved = referrals.check_back_attempt(vault, referral.id, outcome="voicemail", retry_at=retry)
+    assert moved.due_at == retry and moved.status == "scheduled"
+    with vault.session() as session:
+        logged = session.exec(select(Contact).where(Contact.patient_id == patient)).all()
+    assert [(c.outcome, c.minutes, c.kind) for c in logged] == [("voicemail", 2, "phone")]
+    assert not [i for i in worklist(vault, date.today()) if i.record_id == moved.id]
+    referrals.complete_check_back(vault, referral.id, got_service=True)
+    with pytest.raises(InvalidInput, match="no check-back scheduled"):
+        referrals.check_back_attempt(vault, referral.id, retry_at=retry)
