@@ -79,6 +79,13 @@ def test_the_day_says_how_many_home_visits_are_scheduled(dialog: VisitPacketDial
     assert dialog.count_label.text().endswith("Choose another day.")
     assert not dialog.build_button.isEnabled()
     assert not dialog.build()  # Build is off and does nothing
+    assert not dialog.next_button.isVisible()  # nothing later either
+
+    dialog.day_edit.setDate(QDate(DAY.year, DAY.month, DAY.day).addDays(-1))
+    assert dialog.visit_count == 0 and dialog.next_button.isVisible()
+    assert dialog.next_day == DAY and "Next day with home visits" in dialog.next_button.text()
+    dialog.next_button.click()
+    assert dialog.day() == DAY and dialog.visit_count == 3 and not dialog.next_button.isVisible()
 
 
 def test_the_packet_is_built_in_the_background_as_one_pdf(

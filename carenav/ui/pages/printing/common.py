@@ -24,8 +24,8 @@ PRINT_STYLE = """
 QLabel#printTitle { font-size: 14pt; font-weight: 600; color: #12355b; }
 QLabel#printFacts { color: #334e68; }
 QLabel#fieldHint { color: #334e68; }
-QLabel#visitCount { font-size: 12pt; font-weight: 600; color: #12355b; }
-QLabel#visitCountNone { font-size: 12pt; color: #7a4a00; }
+QLabel#visitCount { font-weight: 600; color: #12355b; }
+QLabel#visitCountNone { font-weight: 600; color: #7a4a00; }
 QFrame#optionsBar { background: #ffffff; border: 1px solid #d9dee5; border-radius: 8px; }
 QPdfView { background: #c9ced6; border: none; }
 """

@@ -14,7 +14,7 @@ waits for the worker to stop touching the vault before the dialog goes.
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QObject, Qt, Signal
@@ -32,11 +32,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlmodel import col, func, select
 
 from carenav.dates import day_text
 from carenav.errors import CareNavError
 from carenav.export.plan_pdf import PrintOptions, build_visit_packet
-from carenav.export.printing.packet import visits_on
+from carenav.export.printing.packet import day_bounds, visits_on
+from carenav.models import FollowUp, Patient
 from carenav.store.audit import record_event
 from carenav.store.vault import Vault
 from carenav.ui.pages.printing.common import (
@@ -70,6 +72,29 @@ def visits_text(count: int, day: date) -> str:
         return f"No home visits are scheduled on {when}. Choose another day."
     visits = "1 home visit is" if count == 1 else f"{count} home visits are"
     return f"{visits} scheduled on {when}."
+
+
+def next_visit_day(vault: Vault, after: date) -> date | None:
+    """The first local day after ``after`` with a scheduled home visit (None if none)."""
+    _start, end = day_bounds(after)
+    statement = (
+        select(func.min(FollowUp.due_at))
+        .join(Patient, col(Patient.id) == col(FollowUp.patient_id))
+        .where(
+            FollowUp.kind == "home-visit",
+            FollowUp.status == "scheduled",
+            col(FollowUp.deleted_at).is_(None),
+            col(Patient.deleted_at).is_(None),
+            col(FollowUp.due_at) >= end,
+        )
+    )
+    with vault.session() as session:
+        first = session.exec(statement).one()
+    if first is None:
+        return None
+    if first.tzinfo is None:
+        first = first.replace(tzinfo=UTC)
+    return first.astimezone().date()  # type: ignore[no-any-return]
 
 
 def _plural(n: int, noun: str) -> str:
@@ -112,6 +137,11 @@ class VisitPacketDialog(QDialog):
         self.day_edit.setDate(QDate(start.year, start.month, start.day))
         self.count_label = paragraph("")
         self.count_label.setObjectName("visitCount")
+        self.next_day: date | None = None
+        self.next_button = QPushButton()
+        self.next_button.setToolTip("Show the next day with home visits")
+        self.next_button.clicked.connect(self.go_to_next_day)
+        self.next_button.setVisible(False)
         self.one_file = QRadioButton("One PDF for the whole day")
         self.per_patient = QRadioButton("One PDF per patient, in a folder")
         self.one_file.setChecked(True)
@@ -121,10 +151,17 @@ class VisitPacketDialog(QDialog):
         self.language_combo, language_problem = language_combo()
         self.size_combo = size_combo()
 
+        for field in (self.day_edit, self.language_combo, self.size_combo):
+            field.setMinimumWidth(240)
+            field.setMaximumWidth(320)
         form = QFormLayout()
         form.setVerticalSpacing(10)
         form.addRow("&Day", self.day_edit)
         form.addRow("", self.count_label)
+        next_row = QHBoxLayout()
+        next_row.addWidget(self.next_button)
+        next_row.addStretch(1)
+        form.addRow("", next_row)
         outputs = QVBoxLayout()
         outputs.setSpacing(4)
         outputs.addWidget(self.one_file)
@@ -165,7 +202,7 @@ class VisitPacketDialog(QDialog):
         layout.addWidget(self.message)
         layout.addStretch(1)
         layout.addLayout(buttons)
-        self.resize(620, 480)
+        self.resize(640, 420)
 
         self.day_edit.dateChanged.connect(self.count_visits)
         self.count_visits()
@@ -188,8 +225,18 @@ class VisitPacketDialog(QDialog):
         self.count_label.style().unpolish(self.count_label)
         self.count_label.style().polish(self.count_label)
         self.count_label.setText(visits_text(self.visit_count, day))
+        self.next_day = None if self.visit_count else next_visit_day(self.vault, day)
+        if self.next_day is not None:
+            when = f"{WEEKDAYS[self.next_day.weekday()]} {day_text(self.next_day)}"
+            self.next_button.setText(f"Next day with home visits: {when}")
+        self.next_button.setVisible(self.next_day is not None)
         self._update_buttons()
         return self.visit_count
+
+    def go_to_next_day(self) -> None:
+        if self.next_day is not None:
+            day = self.next_day
+            self.day_edit.setDate(QDate(day.year, day.month, day.day))
 
     def options(self) -> PrintOptions:
         return PrintOptions(
@@ -205,6 +252,7 @@ class VisitPacketDialog(QDialog):
         self.close_button.setEnabled(not busy)
         for widget in (
             self.day_edit,
+            self.next_button,
             self.one_file,
             self.per_patient,
             self.language_combo,
