@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Subquery, func
+from sqlalchemy import String, func, type_coerce
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -372,41 +372,46 @@ def month_bounds(month: str) -> tuple[datetime, datetime]:
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
-def ccm_month_minutes(month: str, patient_id: uuid.UUID | None = None) -> Subquery:
-    """Per patient, the month's minutes counting toward CCM: columns patient_id, staff,
-    clinician and total (for joining in one query, as the Today list does)."""
+def ccm_month_totals(
+    vault: Vault, month: str, *, patient_id: uuid.UUID | None = None
+) -> dict[str, tuple[int, int]]:
+    """The month's CCM minutes per patient as {stored patient id: (staff, clinician)}.
+
+    The rows are read through the covering month index and added up here: a GROUP BY
+    makes SQLite sort in a temporary B-tree, which under SQLCipher's memory security (every
+    allocation wiped) costs twenty times more than reading the rows. Ids stay as stored
+    (32 hex digits) so callers can match them without building a UUID for each row.
+    """
     start, end = month_bounds(month)
-    only = [col(Contact.patient_id) == patient_id] if patient_id is not None else []
-    clinician = func.sum(func.iif(col(Contact.spent_by) == "clinician", col(Contact.minutes), 0))
-    staff = func.sum(func.iif(col(Contact.spent_by) == "clinician", 0, col(Contact.minutes)))
-    return (
-        sa_select(
-            col(Contact.patient_id).label("patient_id"),
-            staff.label("staff"),
-            clinician.label("clinician"),
-            func.sum(col(Contact.minutes)).label("total"),
-        )
-        .where(
-            col(Contact.deleted_at).is_(None),
-            col(Contact.counts_for_ccm).is_(True),
-            col(Contact.occurred_at) >= start,
-            col(Contact.occurred_at) < end,
-            *only,
-        )
-        .group_by(col(Contact.patient_id))
-        .subquery("ccm_month")
+    statement = sa_select(
+        type_coerce(col(Contact.patient_id), String),
+        col(Contact.spent_by),
+        col(Contact.minutes),
+    ).where(
+        col(Contact.deleted_at).is_(None),
+        col(Contact.counts_for_ccm).is_(True),
+        col(Contact.occurred_at) >= start,
+        col(Contact.occurred_at) < end,
     )
+    if patient_id is not None:
+        statement = statement.where(col(Contact.patient_id) == patient_id)
+    totals: dict[str, list[int]] = {}
+    with vault.session() as session:
+        for stored, spent_by, minutes in session.execute(statement):
+            pair = totals.get(stored)
+            if pair is None:
+                pair = totals[stored] = [0, 0]
+            pair[spent_by == "clinician"] += minutes
+    return {stored: (pair[0], pair[1]) for stored, pair in totals.items()}
 
 
 def ccm_minutes(
     vault: Vault, month: str, *, patient_id: uuid.UUID | None = None
 ) -> list[MonthMinutes]:
     """Minutes counting toward chronic care management in a month, per patient."""
-    minutes = ccm_month_minutes(month, patient_id)
-    statement = sa_select(minutes.c.patient_id, minutes.c.staff, minutes.c.clinician)
-    with vault.session() as session:
-        rows = session.execute(statement).all()
-    return sorted(
-        (MonthMinutes(pid, int(s or 0), int(c or 0)) for pid, s, c in rows),
-        key=lambda m: str(m.patient_id),
-    )
+    totals = ccm_month_totals(vault, month, patient_id=patient_id)
+    found = [
+        MonthMinutes(uuid.UUID(stored), staff, clinician)
+        for stored, (staff, clinician) in totals.items()
+    ]
+    return sorted(found, key=lambda m: str(m.patient_id))

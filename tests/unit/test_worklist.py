@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
 from carenav.instruments import get_instrument
 from carenav.services import assessments, contacts
 from carenav.services import care_plans as plans
@@ -91,3 +93,24 @@ def test_a_transitional_care_clock_about_to_lapse_is_listed_with_its_hours(
         i for i in worklist(vault, date(2026, 12, 1), now=monday_night) if i.kind == "transition"
     ]
     assert lapsed.status == "overdue" and "lapsed" in lapsed.title
+
+
+def test_the_garbage_collector_is_held_only_while_the_list_is_built() -> None:
+    import gc
+
+    from carenav.services.worklist import collections_paused
+
+    assert gc.isenabled()
+    with collections_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()  # a caller that had it off keeps it off
+    try:
+        with collections_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(RuntimeError), collections_paused():
+        raise RuntimeError("an error while building")
+    assert gc.isenabled()
