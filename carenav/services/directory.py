@@ -147,6 +147,7 @@ SERVICE_COLUMNS = {
 MAX_CSV_BYTES = 20 * 1024 * 1024
 MAX_CSV_ROWS = 50_000
 SEARCH_LIMIT = 200
+MESSAGE_ROWS = 25  # bad rows spelled out in the message (``rows`` holds them all)
 LIST_SEPARATOR = ";"
 
 
@@ -623,7 +624,10 @@ class DirectoryCsvError(InvalidInput):
             for n, p in sorted(self.rows.items())
         }
         super().__init__(errors or {"file": problem})
-        lines = [f"\n  Row {n}: {errors[f'row {n}']}" for n in sorted(self.rows)]
+        numbers = sorted(self.rows)
+        lines = [f"\n  Row {n}: {errors[f'row {n}']}" for n in numbers[:MESSAGE_ROWS]]
+        if len(numbers) > MESSAGE_ROWS:
+            lines.append(f"\n  … and {len(numbers) - MESSAGE_ROWS} more rows.")
         CareNavError.__init__(self, problem + "".join(lines))
 
 

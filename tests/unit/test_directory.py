@@ -297,3 +297,18 @@ def test_files_that_cannot_be_read_say_what_to_do(vault: Vault, tmp_path: Path) 
     bom = tmp_path / "excel.csv"
     bom.write_bytes("\ufefforganisation,service,categories\nA,B,food\n".encode())
     assert directory.import_csv(vault, bom).added == 1
+
+
+def test_a_file_with_many_bad_rows_names_the_first_in_the_message_and_keeps_all(
+    vault: Vault,
+) -> None:
+    text = "organisation,service,categories\n" + "".join(
+        f"Org {n},Service,nonsense\n" for n in range(40)
+    )
+    with pytest.raises(DirectoryCsvError) as caught:
+        directory.import_csv_text(vault, text)
+    assert sorted(caught.value.rows) == list(range(2, 42))
+    message = str(caught.value)
+    assert "Nothing was imported: 40 rows need correcting" in message
+    assert "Row 26:" in message and "Row 27:" not in message
+    assert "and 15 more rows" in message
