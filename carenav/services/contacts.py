@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -325,11 +326,13 @@ def follow_ups_between(vault: Vault, start: datetime | None, end: datetime) -> l
 
 def follow_up_counts_by_day(vault: Vault, start: datetime, end: datetime) -> dict[date, int]:
     """How many follow-ups are scheduled on each local day in [start, end), for patients
-    still on the caseload: the month grid's badges. The database counts per day (in the
-    laptop's time zone, as the screens show times), so no row is built in Python."""
+    still on the caseload: the month grid's badges. The database gives each one's local
+    day as text (in the laptop's time zone, as the screens show times) and the days are
+    counted here: no row is built, and no GROUP BY sorts in a temporary B-tree (slow
+    under SQLCipher's memory security)."""
     day = func.date(col(FollowUp.due_at), "localtime")
     statement = (
-        sa_select(day, func.count())
+        sa_select(day)
         .join(Patient, col(Patient.id) == col(FollowUp.patient_id))
         .where(
             col(FollowUp.status) == "scheduled",
@@ -339,11 +342,10 @@ def follow_up_counts_by_day(vault: Vault, start: datetime, end: datetime) -> dic
             col(Patient.deleted_at).is_(None),
             col(Patient.status) != "discharged",
         )
-        .group_by(day)
     )
     with vault.session() as session:
-        rows = session.execute(statement).all()
-    return {date.fromisoformat(text): int(count) for text, count in rows if text}
+        counted = Counter(text for (text,) in session.execute(statement) if text)
+    return {date.fromisoformat(text): count for text, count in counted.items()}
 
 
 # -- chronic-care minutes ---------------------------------------------------------------------
