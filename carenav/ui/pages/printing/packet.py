@@ -363,8 +363,12 @@ class VisitPacketDialog(QDialog):
         say(
             self.message,
             f"Saved {what} for {_plural(self.visit_count, 'visit')} to {where}. "
-            "The files are not encrypted: keep them only where your agency allows, and "
-            "delete them after the visits.",
+            + ("The file is" if len(written) == 1 else "The files are")
+            + " not encrypted: keep "
+            + ("it" if len(written) == 1 else "them")
+            + " only where your agency allows, and delete "
+            + ("it" if len(written) == 1 else "them")
+            + " after the visits.",
         )
         self.built.emit(f"Visit packet saved to {where} (not encrypted).")
         self._update_buttons()

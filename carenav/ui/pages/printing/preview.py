@@ -338,7 +338,11 @@ class PrintPreviewDialog(QDialog):
         if not accepted or self._closed or self.vault is None:
             return 0
         kind = self._kind()
-        count = self.print_to(printer)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # about 0.15 s a page
+        try:
+            count = self.print_to(printer)
+        finally:
+            QApplication.restoreOverrideCursor()
         if not count:
             record_event(
                 self.vault, "print", record_type="care_plan", record_id=self.patient_id,
