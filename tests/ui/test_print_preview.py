@@ -112,10 +112,15 @@ def test_each_option_renders_the_plan_again(dialog: PrintPreviewDialog) -> None:
 
     dialog.document_combo.setCurrentIndex(1)  # clinician summary: always standard size
     assert not dialog.size_combo.isEnabled()
+    assert dialog.size_combo.currentText() == "Standard print"
     assert "always standard size" in dialog.size_combo.toolTip()
     assert not dialog.options().large_print
     summary = pdf_text(dialog.pdf)
     assert "Zoë Ñúñez" in summary and dialog.document.pageCount() == page_count(dialog.pdf)
+
+    dialog.document_combo.setCurrentIndex(0)  # back to the family plan: large print again
+    assert dialog.size_combo.isEnabled() and dialog.size_combo.currentText() == "Large print"
+    assert dialog.options().large_print
 
     reader = pypdf.PdfReader(io.BytesIO(dialog.pdf))
     assert NAME not in str(reader.metadata.title if reader.metadata else "")

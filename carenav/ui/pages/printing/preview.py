@@ -108,6 +108,7 @@ class PrintPreviewDialog(QDialog):
         self.vault: Vault | None = vault
         self.patient_id = patient_id
         self.pdf = b""
+        self.family_large_print = False  # the family plan's size (the summary is standard)
         self.saved_to: Path | None = None
         self._buffer: QBuffer | None = None
         self._closed = False
@@ -184,7 +185,8 @@ class PrintPreviewDialog(QDialog):
         QShortcut(QKeySequence.StandardKey.Save, self).activated.connect(self.save_as)
         self._fit_to_screen()
 
-        for combo in (self.document_combo, self.size_combo, self.language_combo):
+        self.size_combo.currentIndexChanged.connect(self._on_size_changed)
+        for combo in (self.document_combo, self.language_combo):
             combo.currentIndexChanged.connect(self.refresh)
         self.version_combo.currentIndexChanged.connect(self.refresh)
         self.name_box.toggled.connect(self.refresh)
@@ -239,7 +241,7 @@ class PrintPreviewDialog(QDialog):
         clinician = bool(self.document_combo.currentData())
         version = self.version_combo.currentData()
         return PrintOptions(
-            large_print=bool(self.size_combo.currentData()) and not clinician,
+            large_print=self.family_large_print and not clinician,
             language=str(self.language_combo.currentData() or "en"),
             clinician=clinician,
             version=int(version) if version is not None else None,
@@ -251,10 +253,7 @@ class PrintPreviewDialog(QDialog):
         if self.vault is None or self._closed:
             return False
         options = self.options()
-        self.size_combo.setEnabled(not options.clinician)
-        self.size_combo.setToolTip(
-            "The clinician summary is always standard size." if options.clinician else ""
-        )
+        self._show_size_for(options.clinician)
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             data = render_plan(self.vault, self.patient_id, options=options)
@@ -278,6 +277,21 @@ class PrintPreviewDialog(QDialog):
         self._apply_zoom()
         self._update_buttons()
         return True
+
+    def _show_size_for(self, clinician: bool) -> None:
+        """The summary is always standard size: say so, and keep the family plan's choice."""
+        self.size_combo.blockSignals(True)
+        self.size_combo.setCurrentIndex(int(self.family_large_print and not clinician))
+        self.size_combo.blockSignals(False)
+        self.size_combo.setEnabled(not clinician)
+        self.size_combo.setToolTip(
+            "The clinician summary is always standard size." if clinician else ""
+        )
+
+    def _on_size_changed(self) -> None:
+        if self.size_combo.isEnabled():
+            self.family_large_print = bool(self.size_combo.currentData())
+        self.refresh()
 
     def _unload(self) -> None:
         """Drop the PDF (the patient's plan) from memory and from the view."""
