@@ -309,3 +309,51 @@ def test_the_chart_opens_the_preview_and_locking_closes_it(qtbot: Any, vault_pat
     window.lock()  # closes the preview without a question, with the plan dropped
     assert not open_previews()
     assert window.vault is None
+
+
+def test_after_printing_an_agreed_version_the_copy_given_can_be_recorded(
+    dialog: PrintPreviewDialog,
+    vault: Vault,
+    patient_id: uuid.UUID,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from datetime import date
+
+    from carenav.services import care_plans
+    from carenav.services.plan_versions import record_agreement
+
+    def to_file(print_dialog: QPrintDialog) -> int:
+        printer = print_dialog.printer()
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(tmp_path / "copy.pdf"))
+        return int(QDialog.DialogCode.Accepted.value)
+
+    monkeypatch.setattr(QPrintDialog, "exec", to_file)
+    assert dialog.print_plan() > 0
+    assert not dialog.copy_bar.isVisible()  # no agreement recorded yet: nothing to note
+
+    plan = care_plans.current_plan(vault, patient_id)
+    assert plan is not None
+    [version] = care_plans.load_plan(vault, plan.id).versions
+    agreement = record_agreement(
+        vault,
+        version.id,
+        {"agreed_by": "The patient", "agreed_on": date.today(), "method": "verbal"},
+    )
+    assert dialog.print_plan() > 0
+    assert dialog.copy_bar.isVisible()
+    assert "printed copy of version 1" in dialog.copy_label.text()
+    dialog.copy_button.click()
+    assert not dialog.copy_bar.isVisible()
+    assert dialog.message.text().startswith("Recorded: the patient's copy was given on")
+    view = care_plans.load_plan(vault, plan.id)
+    [saved] = view.agreements[version.id]
+    assert saved.id == agreement.id
+    assert (saved.copy_given_on, saved.copy_method) == (date.today(), "printed")
+    assert dialog.print_plan() > 0
+    assert not dialog.copy_bar.isVisible()  # recorded once; not offered again
+
+    dialog.version_combo.setCurrentIndex(dialog.version_combo.findText(DRAFT_LABEL))
+    assert dialog.print_plan() > 0
+    assert not dialog.copy_bar.isVisible()  # a draft is never "the agreed copy"

@@ -28,6 +28,8 @@ QLabel#visitCount { font-weight: 600; color: #12355b; }
 QLabel#visitCountNone { font-weight: 600; color: #7a4a00; }
 QFrame#optionsBar { background: #ffffff; border: 1px solid #d9dee5; border-radius: 8px; }
 QPdfView { background: #c9ced6; border: none; }
+QFrame#copyBar { background: #eef5fb; border: 1px solid #b6cde8; border-radius: 8px; }
+QFrame#copyBar QLabel { background: transparent; border: none; color: #174c87; }
 """
 
 # vaults (one per unlock) whose user has read that a saved PDF leaves the vault

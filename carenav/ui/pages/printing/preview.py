@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, QSizeF, Qt, Signal
@@ -44,7 +45,7 @@ from carenav.errors import CareNavError
 from carenav.export.plan_pdf import PrintOptions, default_file_name, render_plan, write_pdf
 from carenav.services import care_plans
 from carenav.services.patients import get_patient
-from carenav.services.plan_versions import DRAFT
+from carenav.services.plan_versions import DRAFT, record_copy_given
 from carenav.store.audit import record_event
 from carenav.store.vault import Vault
 from carenav.ui.formatting import format_date
@@ -158,6 +159,21 @@ class PrintPreviewDialog(QDialog):
         self.pages_label.setAccessibleName("Page count")
 
         self.message = message_label()
+        self.copy_bar = QFrame()
+        self.copy_bar.setObjectName("copyBar")
+        self.copy_label = QLabel()
+        self.copy_label.setWordWrap(True)
+        self.copy_button = QPushButton("Record copy given today")
+        self.copy_button.setToolTip(
+            "Notes on the plan's agreement that the patient has a copy (CMS asks for one)"
+        )
+        self.copy_button.clicked.connect(self.record_copy)
+        copy_row = QHBoxLayout(self.copy_bar)
+        copy_row.setContentsMargins(12, 8, 12, 8)
+        copy_row.addWidget(self.copy_label, 1)
+        copy_row.addWidget(self.copy_button)
+        self.copy_bar.setVisible(False)
+        self._copy_offer: tuple[uuid.UUID, str] | None = None  # agreement id, how it was given
         self.close_button = QPushButton("Close")
         self.close_button.clicked.connect(self.reject)
         self.save_button = QPushButton("Save as PDF…")
@@ -175,6 +191,7 @@ class PrintPreviewDialog(QDialog):
         layout.addWidget(self._options_bar())
         layout.addWidget(self.view, 1)
         layout.addWidget(self.message)
+        layout.addWidget(self.copy_bar)
         buttons = QHBoxLayout()
         buttons.addWidget(self.close_button)
         buttons.addStretch(1)
@@ -376,6 +393,7 @@ class PrintPreviewDialog(QDialog):
         done = f"Sent {pages_text(count)} of the {kind} to the printer."
         say(self.message, done)
         self.printed.emit(done)
+        self.offer_copy_given("printed")
         return count
 
     def print_to(self, printer: QPrinter) -> int:
@@ -466,7 +484,45 @@ class PrintPreviewDialog(QDialog):
             "allows, and delete it once it has been handed over.",
         )
         self.saved.emit(f"The {self._kind()} was saved to {path} (not encrypted).")
+        self.offer_copy_given("electronic")
         return path
+
+    # -- the patient's copy (CMS: the patient gets a copy of the agreed plan) ----------
+
+    def offer_copy_given(self, method: str) -> bool:
+        """After printing or saving the family plan of an agreed version whose agreement has
+        no copy recorded yet, offer (never assume) to record that the copy was given."""
+        self._copy_offer = None
+        self.copy_bar.setVisible(False)
+        options = self.options()
+        if self.vault is None or options.clinician or options.version == DRAFT:
+            return False
+        found = agreement_without_copy(self.vault, self.patient_id, options.version)
+        if found is None:
+            return False
+        number, agreement_id = found
+        how = "a printed copy" if method == "printed" else "the saved file"
+        self.copy_label.setText(
+            f"Was {how} of version {number} given to the patient or family? Recording it "
+            "notes on the plan's agreement that they have their copy."
+        )
+        self._copy_offer = (agreement_id, method)
+        self.copy_bar.setVisible(True)
+        return True
+
+    def record_copy(self) -> bool:
+        if self._copy_offer is None or self.vault is None:
+            return False
+        agreement_id, method = self._copy_offer
+        try:
+            record_copy_given(self.vault, agreement_id, given_on=date.today(), method=method)
+        except CareNavError as exc:
+            say(self.message, str(exc), problem=True)
+            return False
+        self._copy_offer = None
+        self.copy_bar.setVisible(False)
+        say(self.message, f"Recorded: the patient's copy was given on {format_date(date.today())}.")
+        return True
 
     # -- closing ---------------------------------------------------------------------
 
@@ -480,6 +536,27 @@ class PrintPreviewDialog(QDialog):
         self._unload()
         self.pages_label.setText("")
         super().done(result)
+
+
+def agreement_without_copy(
+    vault: Vault, patient_id: uuid.UUID, number: int | None
+) -> tuple[int, uuid.UUID] | None:
+    """(version number, agreement id) of the printed version's newest agreement when no copy
+    is recorded on any of its agreements; None for no plan, no agreement, or a copy given.
+    ``number`` None means the newest published version."""
+    plan = care_plans.current_plan(vault, patient_id)
+    if plan is None:
+        return None
+    view = care_plans.load_plan(vault, plan.id)
+    versions = sorted(view.versions, key=lambda v: v.number)
+    chosen = versions[-1:] if number is None else [v for v in versions if v.number == number]
+    if not chosen:
+        return None
+    agreements = view.agreements.get(chosen[0].id, [])
+    if not agreements or any(a.copy_given_on is not None for a in agreements):
+        return None
+    newest = max(agreements, key=lambda a: (a.agreed_on, a.created_at))
+    return chosen[0].number, newest.id
 
 
 def _fitted(points: QSizeF, paper: QRectF) -> QRectF:
