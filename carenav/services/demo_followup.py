@@ -40,7 +40,14 @@ class Dice(AssessmentDice):
     stream = "carenav-demo-followup"
 
 
+def _weekday(day: date) -> date:
+    """Care managers call and visit on weekdays: a Saturday or Sunday moves back to Friday."""
+    return day - timedelta(days=max(day.weekday() - 4, 0))
+
+
 def _at(day: date, dice: Dice, first_hour: int = 9, last_hour: int = 16) -> datetime:
+    """A working-hours moment on ``day`` (moved off a weekend, see ``_weekday``)."""
+    day = _weekday(day)
     local = datetime.combine(
         day, time(dice.between(first_hour, last_hour), dice.pick((0, 15, 30, 45)))
     )
@@ -115,7 +122,7 @@ class DemoFollowUp:
             last = min(as_of, (first.replace(day=28) + timedelta(days=4)).replace(day=1))
             for _ in range(dice.between(1 if months_back == 0 else 2, 4)):
                 span = (last - first).days
-                day = first + timedelta(days=dice.between(0, max(span - 1, 0)))
+                day = _weekday(first + timedelta(days=dice.between(0, max(span - 1, 0))))
                 if day < enrolled or day > as_of:
                     continue
                 at = _at(day, dice)
