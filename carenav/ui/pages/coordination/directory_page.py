@@ -26,13 +26,13 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFileDialog,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -190,12 +190,12 @@ class DirectoryPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         widths = {
-            ORGANISATION: 200,
-            SERVICE: 170,
-            CATEGORIES_COLUMN: 160,
-            PHONE: 110,
-            HOURS: 150,
-            LANGUAGES: 120,
+            ORGANISATION: 175,
+            SERVICE: 150,
+            CATEGORIES_COLUMN: 125,
+            PHONE: 132,
+            HOURS: 135,
+            LANGUAGES: 105,
         }
         for column, width in widths.items():
             self.table.setColumnWidth(column, width)
@@ -210,18 +210,22 @@ class DirectoryPage(QWidget):
         self.detail.setWordWrap(True)
         self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        detail_frame = QFrame()
-        detail_frame.setObjectName("detailPane")
-        detail_layout = QVBoxLayout(detail_frame)
+        detail_inner = QWidget()
+        detail_inner.setObjectName("detailInner")
+        detail_layout = QVBoxLayout(detail_inner)
         detail_layout.addWidget(self.detail)
         detail_layout.addStretch(1)
+        detail_frame = QScrollArea()
+        detail_frame.setObjectName("detailPane")
+        detail_frame.setWidgetResizable(True)
+        detail_frame.setWidget(detail_inner)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.setChildrenCollapsible(False)
         split.addWidget(self.table)
         split.addWidget(detail_frame)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
-        split.setSizes([900, 330])
+        split.setSizes([980, 300])
         self.results = split
 
         self.empty_hint = QLabel(EMPTY_TEXT)

@@ -103,13 +103,13 @@ class OpenReferralsPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         widths = {
-            PATIENT: 190,
-            TO: 300,
-            CATEGORY: 170,
+            PATIENT: 185,
+            TO: 280,
+            CATEGORY: 160,
             STATUS: 95,
-            AGE: 85,
-            IN_STATUS: 110,
-            URGENCY: 130,
+            AGE: 105,
+            IN_STATUS: 130,
+            URGENCY: 150,
         }
         for column, width in widths.items():
             self.table.setColumnWidth(column, width)

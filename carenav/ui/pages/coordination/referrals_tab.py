@@ -64,7 +64,7 @@ from carenav.ui.pages.coordination.referral_dialogs import (
 from carenav.ui.pages.coordination.style import COORDINATION_STYLE
 from carenav.ui.pages.printing.common import confirm_leaving_vault
 
-REFERRAL_COLUMNS = ("Referred to", "Category", "Status", "Urgency", "Check-back", "Reference")
+REFERRAL_COLUMNS = ("Referred to", "Category", "Status", "Check-back", "Urgency", "Reference")
 HISTORY_COLUMNS = ("When", "Status", "Reason")
 AUTH_COLUMNS = (
     "Service",
@@ -128,7 +128,7 @@ def check_back_text(view: ReferralView, today: date) -> tuple[str, bool]:
     """The check-back column and whether it is overdue."""
     r = view.referral
     if r.checked_back_at is not None:
-        got = "got the service" if r.got_service else "did not get it"
+        got = "received" if r.got_service else "not received"
         return f"Done {format_date(r.checked_back_at.astimezone().date())}: {got}", False
     follow_up = view.check_back
     if follow_up is not None and follow_up.status == "scheduled":
@@ -177,19 +177,15 @@ class ReferralsPanel(QWidget):
         self.new_button.clicked.connect(self.new_referral)
         self.summary = QLabel()
         self.summary.setObjectName("fieldHint")
-        top = QHBoxLayout()
-        top.addWidget(_heading("Referrals"))
-        top.addWidget(self.summary, 1)
-        top.addWidget(self.new_button)
 
         self.table = _table(REFERRAL_COLUMNS, "The patient's referrals")
-        for column, width in enumerate((260, 150, 190, 90, 180)):
+        for column, width in enumerate((240, 130, 125, 178, 80)):
             self.table.setColumnWidth(column, width)
         self.table.itemSelectionChanged.connect(self._on_selection)
         self.table.doubleClicked.connect(lambda _i: self._default_action())
         self.history = _table(HISTORY_COLUMNS, "Status history of the selected referral")
-        self.history.setColumnWidth(0, 140)
-        self.history.setColumnWidth(1, 90)
+        self.history.setColumnWidth(0, 150)
+        self.history.setColumnWidth(1, 80)
         self.history.setAlternatingRowColors(False)
         self.detail = QLabel()
         self.detail.setObjectName("fieldHint")
@@ -205,8 +201,9 @@ class ReferralsPanel(QWidget):
         split.setChildrenCollapsible(False)
         split.addWidget(self.table)
         split.addWidget(side)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 1)
+        split.setSizes([850, 420])
 
         self.send_button = QPushButton("Send…")
         self.send_button.setToolTip("Say how it was sent; a check-back call is scheduled")
@@ -221,11 +218,15 @@ class ReferralsPanel(QWidget):
         self.slip_button = QPushButton("Save referral slip…")
         self.slip_button.setToolTip("The PDF slip the patient keeps (no name on it)")
         self.slip_button.clicked.connect(lambda: self.save_slip())
-        actions = QHBoxLayout()
+        actions = QHBoxLayout()  # the heading and every action on one line: room for rows
+        actions.addWidget(_heading("Referrals"))
+        actions.addWidget(self.summary)
+        actions.addStretch(1)
         for button in (self.send_button, self.mark_button, self.check_back_button):
             actions.addWidget(button)
         actions.addWidget(self.slip_button)
-        actions.addStretch(1)
+        actions.addSpacing(12)
+        actions.addWidget(self.new_button)
         self.message = QLabel()
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setWordWrap(True)
@@ -241,10 +242,9 @@ class ReferralsPanel(QWidget):
         referral_part = QWidget()
         referral_layout = QVBoxLayout(referral_part)
         referral_layout.setContentsMargins(0, 0, 0, 0)
-        referral_layout.addLayout(top)
+        referral_layout.addLayout(actions)
         referral_layout.addWidget(self.empty)
         referral_layout.addWidget(split, 1)
-        referral_layout.addLayout(actions)
         referral_layout.addWidget(self.message)
 
         self.new_auth_button = QPushButton("New authorisation…")
@@ -326,16 +326,16 @@ class ReferralsPanel(QWidget):
                 view.to,
                 code_label(CATEGORIES, r.category) if r.category else "",
                 status_text(view, self.today),
-                code_label(URGENCIES, r.urgency),
                 back,
+                code_label(URGENCIES, r.urgency),
                 r.reference_code,
             )
             for column, text in enumerate(cells):
                 item = _cell(text, r.id)
-                if (column == 4 and overdue) or (column == 2 and r.status == "no-show"):
+                if (column == 3 and overdue) or (column == 2 and r.status == "no-show"):
                     item.setForeground(AMBER_TEXT)
                     item.setBackground(AMBER_BACKGROUND)
-                if column == 3 and r.urgency != "routine":
+                if column == 4 and r.urgency != "routine":
                     item.setForeground(AMBER_TEXT)
                 self.table.setItem(row, column, item)
         open_count = sum(1 for v in self.views if v.is_open)
@@ -368,7 +368,7 @@ class ReferralsPanel(QWidget):
                 colour = (AMBER_TEXT, AMBER_BACKGROUND)
             for column, text in enumerate(cells):
                 item = _cell(text, a.id)
-                if colour is not None and column in (3, 7, 8):
+                if colour is not None and (column in (3, 8) or (column == 7 and text)):
                     item.setForeground(colour[0])
                     item.setBackground(colour[1])
                 self.auth_table.setItem(row, column, item)

@@ -17,7 +17,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QMenu, QWidget
 
-from carenav.models import FollowUp
+from carenav.services import referrals
 from carenav.ui.pages.coordination.directory_page import DirectoryPage
 from carenav.ui.pages.coordination.open_referrals import OpenReferralsPage
 
@@ -85,12 +85,10 @@ class CoordinationScreens:
         window = self.window
         if window.vault is None:
             return False
-        with window.vault.session() as session:
-            follow_up = session.get(FollowUp, follow_up_id)
-            referral_id = follow_up.referral_id if follow_up is not None else None
-            patient_id = follow_up.patient_id if follow_up is not None else None
-        if referral_id is None or patient_id is None:
+        referral_id = referrals.referral_of_follow_up(window.vault, follow_up_id)
+        if referral_id is None:
             return False
+        patient_id = referrals.get_referral(window.vault, referral_id).referral.patient_id
         if (
             not window._showing_chart()
             or window.chart_page.patient is None

@@ -8,7 +8,8 @@ a denied authorisation.
 from __future__ import annotations
 
 COORDINATION_STYLE = """
-QFrame#detailPane { background: #ffffff; border: 1px solid #d9dee5; border-radius: 8px; }
+QScrollArea#detailPane { background: #ffffff; border: 1px solid #d9dee5; border-radius: 8px; }
+QWidget#detailInner { background: #ffffff; }
 QLabel#directoryDetail { color: #243b53; }
 QLabel#emptyHint { color: #334e68; background: #ffffff; border: 1px dashed #bcccdc;
     border-radius: 8px; padding: 18px; font-size: 12pt; }
