@@ -303,10 +303,17 @@ class DirectoryEntryDialog(QDialog):
         except InvalidInput as exc:
             self.show_errors(exc.errors, "org")
             problems = True
+        service_errors: dict[str, str] = {}
         try:
             directory.clean_service(service, creating=creating_service)
         except InvalidInput as exc:
-            self.show_errors(exc.errors, "service")
+            service_errors.update(exc.errors)
+        if not service["categories"]:  # said at once, not after the other fields are right
+            service_errors.setdefault(
+                "categories", "Choose at least one category, for example Food."
+            )
+        if service_errors:
+            self.show_errors(service_errors, "service")
             problems = True
         if problems:
             return False
