@@ -16,6 +16,7 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QPushButton, QWidget
+from sqlmodel import select
 
 from carenav.models import Contact, FollowUp
 from carenav.services import care_plans, directory, referrals
@@ -410,3 +411,64 @@ def test_the_today_check_back_opens_the_check_back_dialog_and_lock_closes_it(
     with window.vault.session() as session:
         follow_up = session.get(FollowUp, made.check_back_id)
         assert follow_up is not None and follow_up.status == "scheduled"  # nothing saved
+
+
+def test_a_check_back_that_reaches_no_one_moves_to_another_day(
+    qtbot: Any, vault: Vault, chart: ChartPage, patient: uuid.UUID
+) -> None:
+    service = directory.search_services(vault, "food bank")[0].service_id
+    made = referrals.refer(vault, patient, {"service_id": service}, via="phone")
+    chart.referrals.refresh()
+    retry = date.today() + timedelta(days=2)
+
+    def voicemail(dialog: CheckBackDialog) -> None:
+        assert not dialog.retry_day.isEnabled()
+        dialog.not_reached.setChecked(True)
+        assert dialog.retry_day.isEnabled() and not dialog.barrier.isEnabled()
+        dialog.outcome.setCurrentIndex(dialog.outcome.findData("voicemail"))
+        dialog.retry_day.setText("tomorrow")
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        assert "YYYY-MM-DD" in dialog.errors["retry_at"].text() and dialog.isVisible()
+        dialog.retry_day.setText(retry.isoformat())
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    when_modal(CheckBackDialog, voicemail)
+    assert chart.referrals.record_check_back()
+    view = referrals.get_referral(vault, made.id)
+    assert view.check_back is not None and view.check_back.status == "scheduled"
+    assert view.check_back.due_at.astimezone().date() == retry
+    assert view.referral.checked_back_at is None  # no answer recorded
+    with vault.session() as session:
+        calls = session.exec(select(Contact).where(Contact.patient_id == patient)).all()
+        assert [(c.outcome, c.minutes) for c in calls] == [("voicemail", 2)]
+    assert "moved to" in chart.referrals.message.text()
+
+
+def test_a_denial_is_recorded_in_the_care_plan_for_an_appeal(
+    qtbot: Any, vault: Vault, chart: ChartPage, patient: uuid.UUID, need: uuid.UUID
+) -> None:
+    chart.show_patient(vault, patient)  # the plan exists now
+    today = date.today()
+
+    def deny(dialog: AuthorisationDialog) -> None:
+        assert not dialog.advocacy.isEnabled()  # requested: nothing to appeal
+        qtbot.keyClicks(dialog.lines["service"], "Power wheelchair")
+        qtbot.keyClicks(dialog.lines["payer"], "Harbor Health Plan (made up)")
+        dialog.status.setCurrentIndex(dialog.status.findData("denied"))
+        assert dialog.advocacy.isEnabled()
+        dialog.lines["denied_on"].setText(today.isoformat())
+        qtbot.keyClicks(dialog.alternative, "Manual chair offered")
+        dialog.advocacy.setChecked(True)
+        qtbot.keyClicks(dialog.appeal_steps, "Letter from the doctor")
+        dialog.appeal_deadline.setText((today + timedelta(days=30)).isoformat())
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    when_modal(AuthorisationDialog, deny)
+    assert chart.referrals.edit_authorisation(new=True)
+    plan = care_plans.current_plan(vault, patient)
+    assert plan is not None
+    advocacy = care_plans.load_plan(vault, plan.id).advocacy
+    assert [(a.service, a.alternative, a.appeal_steps) for a in advocacy] == [
+        ("Power wheelchair", "Manual chair offered", "Letter from the doctor")
+    ]
+    assert "recorded in the care plan" in chart.referrals.message.text()

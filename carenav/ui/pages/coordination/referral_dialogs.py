@@ -32,10 +32,11 @@ from PySide6.QtWidgets import (
 
 from carenav.errors import CareNavError, InvalidInput
 from carenav.models import Authorization
-from carenav.models.codes import CONTACT_WITH
+from carenav.models.codes import CONTACT_OUTCOMES, CONTACT_WITH
 from carenav.services import care_plans, directory, referrals
 from carenav.services.directory import CATEGORIES
 from carenav.services.referrals import (
+    ATTEMPT_OUTCOMES,
     AUTHORISATION_STATUSES,
     BARRIER_NEEDS,
     BARRIERS,
@@ -464,12 +465,29 @@ class CheckBackDialog(FieldDialog):
         group = QButtonGroup(self)
         group.addButton(self.got_yes)
         group.addButton(self.got_no)
+        self.not_reached = QRadioButton("Could not reach them: try again later")
+        group.addButton(self.not_reached)
         got = QWidget()
         got_line = QVBoxLayout(got)
         got_line.setContentsMargins(0, 0, 0, 0)
         got_line.addWidget(self.got_yes)
         got_line.addWidget(self.got_no)
+        got_line.addWidget(self.not_reached)
         self.add_field("got_service", "Got the service?", got)
+        self.outcome = combo(
+            {code: CONTACT_OUTCOMES[code] for code in ATTEMPT_OUTCOMES}, "What happened"
+        )
+        self.add_field("outcome", "What happened", self.outcome)
+        tomorrow = date.today() + timedelta(days=1)
+        self.retry_day = line("Try again on", DATE_HINT, 140)
+        self.retry_day.setText(tomorrow.isoformat())
+        self.retry_time = line("Try again at", "HH:MM", 90)
+        self.retry_time.setText("10:00")
+        self.add_field("retry_at", "Try again on", self.retry_day, DATE_HINT)
+        self.add_field("retry_time", "At", self.retry_time, "24-hour clock")
+        scheduled = view.check_back is not None and view.check_back.status == "scheduled"
+        self.not_reached.setEnabled(scheduled)
+        self.attempt_fields: tuple[QWidget, ...] = (self.outcome, self.retry_day, self.retry_time)
         self.barrier = combo(BARRIERS, "Barrier", first=("", "No barrier"))
         self.add_field("barrier", "Barrier", self.barrier)
         self.note = text_box("Note")
@@ -495,8 +513,54 @@ class CheckBackDialog(FieldDialog):
         self.add_field("minutes", "Minutes", self.minutes, "the call is logged as a contact")
         self.has_plan = care_plans.current_plan(vault, view.referral.patient_id) is not None
         self.barrier.currentIndexChanged.connect(self._show_need)
+        self.not_reached.toggled.connect(self._show_answer)
         self._show_need()
+        self._show_answer()
         self.got_yes.setFocus()
+
+    def _show_answer(self, *_args: object) -> None:
+        """An attempt asks when to try again; an answer asks about barriers and the call."""
+        attempt = self.not_reached.isChecked()
+        for widget in self.attempt_fields:
+            widget.setEnabled(attempt)
+        answer: tuple[QWidget, ...] = (self.barrier, self.note, self.with_whom, self.minutes)
+        for field in answer:
+            field.setEnabled(not attempt)
+        if attempt:
+            self.add_need.setEnabled(False)
+        else:
+            self._show_need()
+
+    def retry_at(self) -> datetime | None:
+        try:
+            day = parse_day(self.retry_day.text())
+        except ValueError as exc:
+            self.show_errors({"retry_at": str(exc)})
+            return None
+        try:
+            at = parse_time(self.retry_time.text())
+        except ValueError as exc:
+            self.show_errors({"retry_time": str(exc)})
+            return None
+        return datetime.combine(day, at).astimezone()
+
+    def save_attempt(self) -> bool:
+        retry = self.retry_at()
+        if retry is None:
+            return False
+
+        def save() -> None:
+            referrals.check_back_attempt(
+                self.vault,
+                self.view.referral.id,
+                outcome=self.outcome.currentData(),
+                retry_at=retry,
+            )
+
+        if not self.save_with(save):
+            return False
+        self.result_text = f"Attempt logged; the check-back is moved to {format_datetime(retry)}."
+        return True
 
     def _show_need(self, *_args: object) -> None:
         code = self.barrier.currentData()
@@ -520,8 +584,14 @@ class CheckBackDialog(FieldDialog):
 
     def accept(self) -> None:
         self.clear_errors()
-        if not (self.got_yes.isChecked() or self.got_no.isChecked()):
+        if not (
+            self.got_yes.isChecked() or self.got_no.isChecked() or self.not_reached.isChecked()
+        ):
             self.show_errors({"got_service": "Say whether the patient got the service."})
+            return
+        if self.not_reached.isChecked():
+            if self.save_attempt():
+                super().accept()
             return
         got = self.got_yes.isChecked()
         barrier = self.barrier.currentData() or ""
@@ -591,6 +661,7 @@ class AuthorisationDialog(FieldDialog):
         self.patient_id = patient_id
         self.authorisation = authorisation
         self.saved_id: uuid.UUID | None = None
+        self.advocacy_added = False
         self.status = combo(AUTHORISATION_STATUSES, "Status")
         self.lines: dict[str, QLineEdit] = {}
         for name, label, hint, width in AUTH_LINES[:3]:
@@ -607,11 +678,35 @@ class AuthorisationDialog(FieldDialog):
         self.add_field("alternative", "Alternative proposed", self.alternative)
         self.notes = text_box("Notes", 48)
         self.add_field("notes", "Notes", self.notes)
+        self.result_text = "Authorisation saved."
+        self.has_plan = care_plans.current_plan(vault, patient_id) is not None
+        self.advocacy = QCheckBox("Record the denial in the care plan, for an appeal")
+        self.advocacy.setAccessibleName("Record the denial in the care plan")
+        self.appeal_steps = line("Appeal steps", "e.g. Appeal letter with the doctor's note")
+        self.appeal_deadline = line("Appeal deadline", DATE_HINT, 140)
+        self.add_field("advocacy", "Care plan", self.advocacy)
+        self.add_field("appeal_steps", "Appeal steps", self.appeal_steps)
+        self.add_field("appeal_deadline", "Appeal by", self.appeal_deadline, DATE_HINT)
+        self.status.currentIndexChanged.connect(self._show_advocacy)
         if authorisation is not None:
             self._fill(authorisation)
         else:
             self.lines["requested_on"].setText(date.today().isoformat())
+        self._show_advocacy()
         self.lines["service"].setFocus()
+
+    def _show_advocacy(self, *_args: object) -> None:
+        denied = self.status.currentData() == "denied"
+        self.advocacy.setEnabled(denied and self.has_plan)
+        if not self.advocacy.isEnabled():
+            self.advocacy.setChecked(False)
+        self.advocacy.setToolTip(
+            ""
+            if self.has_plan
+            else "This patient has no care plan in use: start one to record the denial there."
+        )
+        for widget in (self.appeal_steps, self.appeal_deadline):
+            widget.setEnabled(denied and self.has_plan)
 
     def _fill(self, auth: Authorization) -> None:
         values: dict[str, Any] = {
@@ -662,5 +757,30 @@ class AuthorisationDialog(FieldDialog):
                 made = referrals.update_authorisation(self.vault, self.authorisation.id, values)
             self.saved_id = made.id
 
-        if self.save_with(save):
-            super().accept()
+        deadline: date | None = None
+        if self.advocacy.isChecked() and self.appeal_deadline.text().strip():
+            try:
+                deadline = parse_day(self.appeal_deadline.text())
+            except ValueError as exc:
+                self.show_errors({"appeal_deadline": str(exc)})
+                return
+        if not self.save_with(save):
+            return
+        if self.advocacy.isChecked() and self.saved_id is not None:
+            try:
+                referrals.advocacy_from_denial(
+                    self.vault,
+                    self.saved_id,
+                    appeal_steps=self.appeal_steps.text().strip(),
+                    appeal_deadline=deadline,
+                )
+            except InvalidInput as exc:
+                self.result_text += (
+                    f" Not recorded in the care plan: {' '.join(exc.errors.values())}"
+                )
+            except CareNavError as exc:
+                self.result_text += f" Not recorded in the care plan: {exc}"
+            else:
+                self.result_text += " The denial is recorded in the care plan for the appeal."
+                self.advocacy_added = True
+        super().accept()

@@ -544,7 +544,9 @@ class ReferralsPanel(QWidget):
         for row, view in enumerate(self.auths):
             if view.authorisation.id == dialog.saved_id:
                 self.auth_table.selectRow(row)
-        self._say("Authorisation saved.", ok=True)
+        self._say(dialog.result_text, ok=True)
+        if dialog.advocacy_added:
+            self.plan_changed.emit()
         return True
 
     # -- the slip -------------------------------------------------------------------
