@@ -422,9 +422,9 @@ def test_a_check_back_that_reaches_no_one_moves_to_another_day(
     retry = date.today() + timedelta(days=2)
 
     def voicemail(dialog: CheckBackDialog) -> None:
-        assert not dialog.retry_day.isEnabled()
+        assert not dialog.retry_day.isVisible()  # asked only when nobody was reached
         dialog.not_reached.setChecked(True)
-        assert dialog.retry_day.isEnabled() and not dialog.barrier.isEnabled()
+        assert dialog.retry_day.isVisible() and not dialog.barrier.isVisible()
         dialog.outcome.setCurrentIndex(dialog.outcome.findData("voicemail"))
         dialog.retry_day.setText("tomorrow")
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)

@@ -91,6 +91,14 @@ def set_choice(box: QComboBox, code: object) -> None:
     box.setCurrentIndex(max(box.findData(code), 0))
 
 
+def widen(widget: QWidget) -> None:
+    """Let a field added with ``FieldDialog.add_field`` take the row's width."""
+    parent = widget.parentWidget()
+    row = parent.layout() if parent is not None else None
+    if isinstance(row, QHBoxLayout):
+        row.setStretchFactor(widget, 20)
+
+
 def check_back_day(days: int, today: date | None = None) -> date:
     return (today or date.today()) + timedelta(days=days)
 
@@ -146,10 +154,12 @@ class NewReferralDialog(FieldDialog):
         self.services.setAccessibleName("Services found")
         self.services.setMinimumHeight(150)
         self.add_field("service_id", "Service", self.services)
+        widen(self.services)
         self.provider_name = line("Provider's name", "e.g. Dr Amara Osei, cardiology")
         self.provider_kind = combo(PROVIDER_KINDS, "Kind of provider")
         set_choice(self.provider_kind, "specialist")
         self.add_field("provider_name", "Provider", self.provider_name)
+        widen(self.provider_name)
         self.add_field("provider_kind", "Kind", self.provider_kind)
         self.category = combo(CATEGORIES, "Category", first=("", "The service's own category"))
         self.add_field("category", "Category", self.category)
@@ -159,6 +169,7 @@ class NewReferralDialog(FieldDialog):
         self.add_field("need_id", "Serves", self.serves)
         self.reason = text_box("Reason for the referral")
         self.add_field("reason", "Reason", self.reason)
+        widen(self.reason)
         self.urgency = combo(URGENCIES, "Urgency")
         self.add_field("urgency", "Urgency", self.urgency)
         self.via = combo(
@@ -172,6 +183,7 @@ class NewReferralDialog(FieldDialog):
         self.category_filter.currentIndexChanged.connect(self.find_services)
         self.to_directory.toggled.connect(self._show_target)
         self.services.currentItemChanged.connect(self._on_service)
+        self.serves.currentIndexChanged.connect(self._on_serves)
         self.find_services()
         self._show_target()
         self.setMinimumWidth(680)
@@ -186,9 +198,13 @@ class NewReferralDialog(FieldDialog):
         for need in view.needs:
             self.serves.addItem(f"Need: {need.need.text}", ("need_id", need.need.id, need.need))
             for goal in need.goals:
-                self.serves.addItem(f"    Goal: {goal.goal.text}", ("goal_id", goal.goal.id, None))
+                self.serves.addItem(
+                    f"    Goal: {goal.goal.text}", ("goal_id", goal.goal.id, need.need)
+                )
             for item in need.interventions:
-                self.serves.addItem(f"    Action: {item.what}", ("intervention_id", item.id, None))
+                self.serves.addItem(
+                    f"    Action: {item.what}", ("intervention_id", item.id, need.need)
+                )
 
     def find_services(self, *_args: object) -> None:
         chosen = self.chosen_service()
@@ -231,6 +247,15 @@ class NewReferralDialog(FieldDialog):
                 self.services.setCurrentItem(item)
                 return True
         return False
+
+    def _on_serves(self, *_args: object) -> None:
+        """Choosing a need narrows the directory to the categories that answer it."""
+        link = self.serves.currentData()
+        if not isinstance(link, tuple) or self.category_filter.currentData():
+            return
+        answers = directory.categories_for_domain(link[2].domain)
+        if answers:
+            set_choice(self.category_filter, answers[0])
 
     def _on_service(self, *_args: object) -> None:
         show_message(self.errors["service_id"], "")
@@ -376,6 +401,7 @@ class StatusDialog(FieldDialog):
         self.reason = text_box("Reason")
         needed = status in REASON_REQUIRED
         self.add_field("reason", "Reason" + (" (required)" if needed else ""), self.reason)
+        widen(self.reason)
         if needed:
             self.reason.setPlaceholderText(REASON_PROMPTS[status])
         self.day = line("Date of the change", f"blank: now, or {DATE_HINT}", 200)
@@ -493,6 +519,7 @@ class CheckBackDialog(FieldDialog):
         self.note = text_box("Note")
         self.note.setPlaceholderText("What the patient said, in a few words")
         self.add_field("note", "Note", self.note)
+        widen(self.note)
         self.add_need = QCheckBox("Add the barrier to the care plan as a need")
         self.add_need.setAccessibleName("Add the barrier to the care plan as a need")
         self.need_preview = QLabel()
@@ -521,15 +548,28 @@ class CheckBackDialog(FieldDialog):
     def _show_answer(self, *_args: object) -> None:
         """An attempt asks when to try again; an answer asks about barriers and the call."""
         attempt = self.not_reached.isChecked()
-        for widget in self.attempt_fields:
-            widget.setEnabled(attempt)
-        answer: tuple[QWidget, ...] = (self.barrier, self.note, self.with_whom, self.minutes)
-        for field in answer:
-            field.setEnabled(not attempt)
-        if attempt:
-            self.add_need.setEnabled(False)
-        else:
+        answer: tuple[QWidget, ...] = (
+            self.barrier,
+            self.note,
+            self.add_need,
+            self.with_whom,
+            self.minutes,
+        )
+        for fields, shown in ((self.attempt_fields, attempt), (answer, not attempt)):
+            for field in fields:
+                field.setEnabled(shown)
+                self._show_row(field, shown)
+        if not attempt:
             self._show_need()
+
+    def _show_row(self, field: QWidget, shown: bool) -> None:
+        box = field.parentWidget()  # add_field wraps each field in a row of its own
+        while box is not None and box.parentWidget() is not self:
+            if self.form.indexOf(box) >= 0:
+                break
+            box = box.parentWidget()
+        if box is not None and self.form.indexOf(box) >= 0:
+            self.form.setRowVisible(box, shown)
 
     def retry_at(self) -> datetime | None:
         try:
@@ -667,17 +707,22 @@ class AuthorisationDialog(FieldDialog):
         for name, label, hint, width in AUTH_LINES[:3]:
             self.lines[name] = line(label, hint, width)
             self.add_field(name, label, self.lines[name])
+            if not width:
+                widen(self.lines[name])
         self.add_field("status", "Status", self.status)
         for name, label, hint, width in AUTH_LINES[3:]:
             self.lines[name] = line(label, hint, width)
             self.add_field(name, label, self.lines[name])
         self.denial_reason = text_box("Reason for denial", 48)
         self.add_field("denial_reason", "Reason for denial", self.denial_reason)
+        widen(self.denial_reason)
         self.alternative = text_box("Alternative proposed", 48)
         self.alternative.setPlaceholderText("Another service, an appeal filed, or 'none yet'")
         self.add_field("alternative", "Alternative proposed", self.alternative)
+        widen(self.alternative)
         self.notes = text_box("Notes", 48)
         self.add_field("notes", "Notes", self.notes)
+        widen(self.notes)
         self.result_text = "Authorisation saved."
         self.has_plan = care_plans.current_plan(vault, patient_id) is not None
         self.advocacy = QCheckBox("Record the denial in the care plan, for an appeal")
@@ -686,6 +731,7 @@ class AuthorisationDialog(FieldDialog):
         self.appeal_deadline = line("Appeal deadline", DATE_HINT, 140)
         self.add_field("advocacy", "Care plan", self.advocacy)
         self.add_field("appeal_steps", "Appeal steps", self.appeal_steps)
+        widen(self.appeal_steps)
         self.add_field("appeal_deadline", "Appeal by", self.appeal_deadline, DATE_HINT)
         self.status.currentIndexChanged.connect(self._show_advocacy)
         if authorisation is not None:
