@@ -356,7 +356,9 @@ def test_authorisations_show_denials_in_red_and_expiring_in_amber(
 
     def deny(dialog: AuthorisationDialog) -> None:
         qtbot.keyClicks(dialog.lines["service"], "Power wheelchair")
+        assert not dialog.alternative.isVisible()  # only a denial asks for the alternative
         dialog.status.setCurrentIndex(dialog.status.findData("denied"))
+        assert dialog.alternative.isVisible() and not dialog.lines["expires_on"].isVisible()
         dialog.lines["denied_on"].setText(today.isoformat())
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
         assert "alternative proposed" in dialog.errors["alternative"].text()

@@ -111,7 +111,7 @@ class DirectoryEntryDialog(QDialog):
             verified = self.service_edits["last_verified"]
             assert isinstance(verified, QLineEdit)
             verified.setText((today or date.today()).isoformat())
-        first = self.service_edits["name"] if mode == ADD_SERVICE else self.org_edits["name"]
+        first = self.org_edits["name"] if mode == NEW_ENTRY else self.service_edits["name"]
         first.setFocus()
 
     # -- layout ---------------------------------------------------------------------

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -210,6 +211,7 @@ class DirectoryPage(QWidget):
         self.detail.setWordWrap(True)
         self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         detail_inner = QWidget()
         detail_inner.setObjectName("detailInner")
         detail_layout = QVBoxLayout(detail_inner)
@@ -218,6 +220,7 @@ class DirectoryPage(QWidget):
         detail_frame = QScrollArea()
         detail_frame.setObjectName("detailPane")
         detail_frame.setWidgetResizable(True)
+        detail_frame.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         detail_frame.setWidget(detail_inner)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.setChildrenCollapsible(False)

@@ -99,6 +99,15 @@ def widen(widget: QWidget) -> None:
         row.setStretchFactor(widget, 20)
 
 
+def show_row(dialog: FieldDialog, field: QWidget, shown: bool) -> None:
+    """Show or hide the form row holding ``field`` (add_field wraps each in a row box)."""
+    box = field.parentWidget()
+    while box is not None and dialog.form.indexOf(box) < 0:
+        box = box.parentWidget()
+    if box is not None:
+        dialog.form.setRowVisible(box, shown)
+
+
 def check_back_day(days: int, today: date | None = None) -> date:
     return (today or date.today()) + timedelta(days=days)
 
@@ -558,18 +567,9 @@ class CheckBackDialog(FieldDialog):
         for fields, shown in ((self.attempt_fields, attempt), (answer, not attempt)):
             for field in fields:
                 field.setEnabled(shown)
-                self._show_row(field, shown)
+                show_row(self, field, shown)
         if not attempt:
             self._show_need()
-
-    def _show_row(self, field: QWidget, shown: bool) -> None:
-        box = field.parentWidget()  # add_field wraps each field in a row of its own
-        while box is not None and box.parentWidget() is not self:
-            if self.form.indexOf(box) >= 0:
-                break
-            box = box.parentWidget()
-        if box is not None and self.form.indexOf(box) >= 0:
-            self.form.setRowVisible(box, shown)
 
     def retry_at(self) -> datetime | None:
         try:
@@ -732,7 +732,7 @@ class AuthorisationDialog(FieldDialog):
         self.add_field("advocacy", "Care plan", self.advocacy)
         self.add_field("appeal_steps", "Appeal steps", self.appeal_steps)
         widen(self.appeal_steps)
-        self.add_field("appeal_deadline", "Appeal by", self.appeal_deadline, DATE_HINT)
+        self.add_field("appeal_deadline", "Appeal by", self.appeal_deadline)
         self.status.currentIndexChanged.connect(self._show_advocacy)
         if authorisation is not None:
             self._fill(authorisation)
@@ -742,7 +742,21 @@ class AuthorisationDialog(FieldDialog):
         self.lines["service"].setFocus()
 
     def _show_advocacy(self, *_args: object) -> None:
+        """Only the fields of the status chosen: approval dates, or the denial and appeal."""
         denied = self.status.currentData() == "denied"
+        approved = self.status.currentData() == "approved"
+        for name in ("approved_on", "starts_on", "expires_on"):
+            show_row(self, self.lines[name], approved)
+        show_row(self, self.lines["denied_on"], denied)
+        denial: tuple[QWidget, ...] = (
+            self.denial_reason,
+            self.alternative,
+            self.advocacy,
+            self.appeal_steps,
+            self.appeal_deadline,
+        )
+        for field in denial:
+            show_row(self, field, denied)
         self.advocacy.setEnabled(denied and self.has_plan)
         if not self.advocacy.isEnabled():
             self.advocacy.setChecked(False)
