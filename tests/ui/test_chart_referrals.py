@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QPushButton, QWidget
 from sqlmodel import select
 
@@ -34,6 +35,7 @@ from carenav.ui.pages.coordination.referral_dialogs import (
     StatusDialog,
 )
 from carenav.ui.pages.coordination.referrals_tab import ReferralsPanel
+from carenav.ui.pages.coordination.slip_print import slip_printer
 from carenav.ui.pages.printing.common import forget_warning
 
 PASSPHRASE = "correct horse battery staple"
@@ -474,3 +476,24 @@ def test_a_denial_is_recorded_in_the_care_plan_for_an_appeal(
         ("Power wheelchair", "Manual chair offered", "Letter from the doctor")
     ]
     assert "recorded in the care plan" in chart.referrals.message.text()
+
+
+def test_the_referral_slip_prints_one_page_and_is_audited(
+    qtbot: Any, vault: Vault, chart: ChartPage, patient: uuid.UUID, tmp_path: Path
+) -> None:
+    service = directory.search_services(vault, "food bank")[0].service_id
+    made = referrals.refer(vault, patient, {"service_id": service}, via="paper-slip")
+    chart.referrals.refresh()
+    printer = slip_printer()
+    assert printer.docName() == "Referral slip"  # the print queue never names the patient
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printed = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(printed))
+    assert chart.referrals.print_slip(printer) == 1
+    assert len(PdfReader(io.BytesIO(printed.read_bytes())).pages) == 1
+    prints = events(vault, AuditFilter(action="print"))
+    assert [(e.detail, e.record_id) for e in prints][-1] == (
+        "referral slip printed from the app",
+        made.id.hex,
+    )
+    assert "sent to the printer" in chart.referrals.message.text()

@@ -3,10 +3,11 @@
 - **Referrals**, newest first: to whom, category, status and for how long, urgency, the
   check-back. The selected one's dated history is beside the list.
 - Actions on the selected referral: Send… (how it was sent; this schedules the
-  check-back call), Mark ▾ (the statuses it may move to; a reason where required),
+  check-back call), Mark as ▾ (the statuses it may move to; a reason where required),
   Record check-back… (got the service? a barrier? the barrier can become a care-plan
-  need) and Save referral slip… (the PDF the patient keeps; it leaves the vault, so the
-  first PDF saved after each unlock says so, as for every PDF; the save is audited).
+  need; or nobody answered: try again another day) and Referral slip ▾ (Print… or Save
+  as PDF…: the slip the patient keeps, with no name on it; a saved PDF leaves the vault,
+  so the first one after each unlock says so, as for every PDF; both are audited).
 - **Authorisations**: payer, service, number, dates, units, expiry; a denied one shows
   the alternative proposed. Denied ones are red, expiring or expired ones amber.
 
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -39,7 +41,7 @@ from PySide6.QtWidgets import (
 
 from carenav.config import Settings
 from carenav.errors import CareNavError
-from carenav.export.referral_slip import write_referral_slip
+from carenav.export.referral_slip import render_referral_slip, write_referral_slip
 from carenav.services import referrals
 from carenav.services.directory import CATEGORIES
 from carenav.services.referrals import (
@@ -51,6 +53,7 @@ from carenav.services.referrals import (
     ReferralView,
     allowed_next,
 )
+from carenav.store.audit import record_event
 from carenav.store.vault import Vault
 from carenav.ui.formatting import code_label, format_date, format_datetime
 from carenav.ui.item_models.referrals import days_text
@@ -61,6 +64,7 @@ from carenav.ui.pages.coordination.referral_dialogs import (
     SendDialog,
     StatusDialog,
 )
+from carenav.ui.pages.coordination.slip_print import print_pdf, slip_printer
 from carenav.ui.pages.coordination.style import COORDINATION_STYLE
 from carenav.ui.pages.printing.common import confirm_leaving_vault
 
@@ -215,9 +219,12 @@ class ReferralsPanel(QWidget):
         self.check_back_button = QPushButton("Record check-back…")
         self.check_back_button.setToolTip("Did the patient get the service? Any barrier?")
         self.check_back_button.clicked.connect(lambda: self.record_check_back())
-        self.slip_button = QPushButton("Save referral slip…")
-        self.slip_button.setToolTip("The PDF slip the patient keeps (no name on it)")
-        self.slip_button.clicked.connect(lambda: self.save_slip())
+        self.slip_button = QPushButton("Referral slip")
+        self.slip_button.setToolTip("The slip the patient keeps: where to go, what to bring")
+        slip_menu = QMenu(self.slip_button)
+        slip_menu.addAction("Print…").triggered.connect(lambda: self.print_slip())
+        slip_menu.addAction("Save as PDF…").triggered.connect(lambda: self.save_slip())
+        self.slip_button.setMenu(slip_menu)
         actions = QHBoxLayout()  # the heading and every action on one line: room for rows
         actions.addWidget(_heading("Referrals"))
         actions.addWidget(self.summary)
@@ -550,6 +557,43 @@ class ReferralsPanel(QWidget):
         return True
 
     # -- the slip -------------------------------------------------------------------
+
+    def print_slip(self, printer: QPrinter | None = None) -> int:
+        """The system print dialog (unless a printer is given), then the slip; audited."""
+        view = self.selected_view()
+        if self.vault is None or view is None:
+            return 0
+        try:
+            data = render_referral_slip(self.vault, view.referral.id)
+        except CareNavError as exc:
+            self._say(f"The slip cannot be printed: {exc}", problem=True)
+            return 0
+        if printer is None:
+            printer = slip_printer()
+            dialog = QPrintDialog(printer, self)
+            dialog.setWindowTitle("Print referral slip")
+            accepted = dialog.exec() == QDialog.DialogCode.Accepted
+            dialog.deleteLater()
+            if not accepted or self.vault is None:
+                return 0
+        count = print_pdf(data, printer)
+        record_event(
+            self.vault,
+            "print",
+            record_type="referral",
+            record_id=view.referral.id,
+            detail="referral slip printed from the app",
+            outcome="success" if count else "failure",
+        )
+        if not count:
+            self._say(
+                "The printer could not be used. Check that it is switched on and connected, "
+                "then print again.",
+                problem=True,
+            )
+            return 0
+        self._say("Referral slip sent to the printer. Give it to the patient.", ok=True)
+        return count
 
     def save_slip(self, path: Path | None = None) -> Path | None:
         """Warn (once per unlock), ask where (named by the reference code), write the PDF."""
