@@ -55,7 +55,7 @@ from carenav.services.referrals import (
 )
 from carenav.store.audit import record_event
 from carenav.store.vault import Vault
-from carenav.ui.formatting import code_label, format_date, format_datetime
+from carenav.ui.formatting import MONTHS, code_label, format_date, format_datetime
 from carenav.ui.item_models.referrals import days_text
 from carenav.ui.pages.coordination.referral_dialogs import (
     AuthorisationDialog,
@@ -132,8 +132,9 @@ def check_back_text(view: ReferralView, today: date) -> tuple[str, bool]:
     """The check-back column and whether it is overdue."""
     r = view.referral
     if r.checked_back_at is not None:
-        got = "received" if r.got_service else "not received"
-        return f"Done {format_date(r.checked_back_at.astimezone().date())}: {got}", False
+        day = r.checked_back_at.astimezone().date()
+        got = "Received" if r.got_service else "Not received"
+        return f"{got}, {day.day} {MONTHS[day.month - 1]}", False
     follow_up = view.check_back
     if follow_up is not None and follow_up.status == "scheduled":
         due = follow_up.due_at.astimezone().date()
@@ -183,7 +184,7 @@ class ReferralsPanel(QWidget):
         self.summary.setObjectName("fieldHint")
 
         self.table = _table(REFERRAL_COLUMNS, "The patient's referrals")
-        for column, width in enumerate((240, 130, 125, 178, 80)):
+        for column, width in enumerate((262, 122, 125, 150, 75)):
             self.table.setColumnWidth(column, width)
         self.table.itemSelectionChanged.connect(self._on_selection)
         self.table.doubleClicked.connect(lambda _i: self._default_action())
