@@ -264,7 +264,19 @@ def test_the_window_opens_the_directory_and_lock_clears_it(
     window.back_action.trigger()  # Alt+Left
     assert window.stack.currentWidget() is window.caseload_page
     window.coordination.directory_action.trigger()
-    window.lock("manual")
+    qtbot.keyClicks(page.search, "rides")
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)  # Enter goes to the results
+    assert page.table.hasFocus() or page.focusWidget() is page.table
+    closed: list[bool] = []
+
+    def lock_now(dialog: DirectoryEntryDialog) -> None:
+        qtbot.keyClicks(dialog.service_edits["name"], "typed")
+        window.lock("idle")
+        closed.append(not dialog.isVisible())
+
+    when_modal(DirectoryEntryDialog, lock_now)
+    page.edit_entry()
+    assert closed == [True]  # locking closes the form without a question
     assert page.vault is None and page.model.rowCount() == 0 and page.detail.text() == ""
     assert window.stack.currentWidget() is window.unlock_page
     assert window.windowTitle() == "CareNav"

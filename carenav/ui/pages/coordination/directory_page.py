@@ -203,6 +203,7 @@ class DirectoryPage(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
         self.table.doubleClicked.connect(lambda _index: self.edit_entry())
         self.table.edit_requested.connect(self.edit_entry)
+        self.search.returnPressed.connect(self.table.setFocus)  # Enter: to the results
         self.table.remove_requested.connect(self.remove_entry)
 
         self.detail = QLabel()
