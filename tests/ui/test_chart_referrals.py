@@ -26,7 +26,7 @@ from carenav.services.patients import create_patient
 from carenav.store.vault import Vault
 from carenav.ui.main_window import MainWindow
 from carenav.ui.pages.chart import ChartPage
-from carenav.ui.pages.chart.chart_page import REFERRALS_TAB
+from carenav.ui.pages.chart.chart_page import FOLLOW_UP_TAB, REFERRALS_TAB
 from carenav.ui.pages.coordination.referral_dialogs import (
     AuthorisationDialog,
     CheckBackDialog,
@@ -497,3 +497,30 @@ def test_the_referral_slip_prints_one_page_and_is_audited(
         made.id.hex,
     )
     assert "sent to the printer" in chart.referrals.message.text()
+
+
+def test_log_as_done_on_a_check_back_opens_the_check_back_not_the_quick_log(
+    qtbot: Any, vault_path: Path, vault: Vault, patient: uuid.UUID, filled: None
+) -> None:
+    service = directory.search_services(vault, "food bank")[0].service_id
+    made = referrals.refer(vault, patient, {"service_id": service}, via="phone")
+    vault.close()
+    window = MainWindow(vault_path)
+    qtbot.addWidget(window)
+    window.show()
+    window.unlock_page.passphrase.setText(PASSPHRASE)
+    window.unlock_page.try_unlock()
+    qtbot.waitUntil(lambda: window.vault is not None, timeout=10000)
+    window.open_patient(patient)
+    window.chart_page.show_section(FOLLOW_UP_TAB)  # where "Log as done…" is
+
+    def answer(dialog: CheckBackDialog) -> None:
+        dialog.got_yes.setChecked(True)
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    seen = when_modal(CheckBackDialog, answer)
+    window.chart_page.follow_up.log_requested.emit(made.check_back_id)
+    assert seen and window.quick_log_dialog is None
+    assert window.chart_page.tabs.currentIndex() == REFERRALS_TAB
+    assert window.vault is not None
+    assert referrals.get_referral(window.vault, made.id).referral.status == "completed"
