@@ -167,6 +167,7 @@ def test_every_pooled_connection_has_the_safe_settings(vault: Vault) -> None:
             assert pragma(conn, "foreign_keys") == 1
             assert pragma(conn, "secure_delete") == 1
             assert pragma(conn, "busy_timeout") == 5000
+            assert pragma(conn, "cache_size") == -32768  # 32 MiB of decrypted pages
             assert str(pragma(conn, "cipher_version")).startswith("4.")
     finally:
         for conn in held:
