@@ -57,11 +57,12 @@ SAFE_PRAGMAS = (
     "PRAGMA foreign_keys = ON",
     "PRAGMA secure_delete = ON",
     "PRAGMA busy_timeout = 5000",
-    # 32 MiB of decrypted pages per connection (SQLite's default is 2 MiB): the Today
-    # list reads several indexes in turn, and every page read again after eviction is
-    # decrypted and authenticated again. Filled only as pages are read.
-    "PRAGMA cache_size = -32768",
 )
+# 32 MiB of decrypted pages per pooled connection (SQLite's default is 2 MiB): the Today
+# list reads several indexes in turn, and every page read again after eviction is
+# decrypted and authenticated again. Filled only as pages are read. Set with the journal
+# mode, after the key is known to be right (the pragma reads the database).
+PAGE_CACHE_PRAGMA = "PRAGMA cache_size = -32768"
 
 
 def key_connection(dbapi_conn: Any, key: DataKey) -> None:
@@ -81,10 +82,12 @@ def key_connection(dbapi_conn: Any, key: DataKey) -> None:
 
 
 def set_durable_journal(dbapi_conn: Any) -> None:
+    """WAL, full sync and the page cache: for pooled connections, once the key is right."""
     cur = dbapi_conn.cursor()
     try:
         cur.execute("PRAGMA journal_mode = WAL")
         cur.execute("PRAGMA synchronous = FULL")
+        cur.execute(PAGE_CACHE_PRAGMA)
     finally:
         cur.close()
 
