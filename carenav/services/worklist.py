@@ -239,6 +239,7 @@ def worklist(
     today = today or date.today()
     if now is None:  # another day's list is seen from the start of that day
         now = datetime.now(UTC) if today == date.today() else _start_of(today)
+    starts: dict[date, float] = {}
     with collections_paused():
         items = (
             follow_up_items(vault, today)
@@ -247,8 +248,8 @@ def worklist(
             + rescreen_items(vault, today)
             + plan_review_items(vault, today)
         )
-    starts: dict[date, float] = {}
-    return sorted(items, key=lambda i: (ORDER.get(i.status, 9), _sort_key(i.due, starts), i.kind))
+        items.sort(key=lambda i: (ORDER.get(i.status, 9), _sort_key(i.due, starts), i.kind))
+    return items
 
 
 @contextmanager
