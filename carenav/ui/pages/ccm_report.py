@@ -21,11 +21,9 @@ from pathlib import Path
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -47,6 +45,7 @@ from carenav.ui.item_models.ccm_report import (
     CcmReportModel,
 )
 from carenav.ui.widgets.layout import heading
+from carenav.ui.widgets.tables import read_only_rows
 
 MONTH_NAMES = (
     "January",
@@ -163,21 +162,10 @@ class CcmReportDialog(QDialog):
 
         self.table = ReportTable()
         self.table.setModel(self.model)
-        self.table.setAccessibleName("Chronic-care minutes per patient")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
+        widths = {PATIENT: 215, PROGRAMME: 115, TOTAL: 90, STAFF: 90, CLINICIAN: 115, CODES: 140}
+        read_only_rows(self.table, "Chronic-care minutes per patient", widths=widths)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(PATIENT, Qt.SortOrder.AscendingOrder)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        widths = {PATIENT: 215, PROGRAMME: 115, TOTAL: 90, STAFF: 90, CLINICIAN: 115, CODES: 140}
-        for column, width in widths.items():
-            self.table.setColumnWidth(column, width)
         self.table.doubleClicked.connect(self._on_double_clicked)
         self.table.activated_row.connect(self._open_row)
 

@@ -25,7 +25,6 @@ from datetime import UTC, date, datetime, timedelta
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -33,8 +32,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -63,6 +60,9 @@ from carenav.ui.formatting import code_label, format_datetime
 from carenav.ui.pages.calendar import RescheduleDialog
 from carenav.ui.pages.chart.follow_up_dialogs import DischargeDialog, EpisodeDialog, ScheduleDialog
 from carenav.ui.widgets.layout import message_label, show_message
+from carenav.ui.widgets.tables import ID_ROLE, cell, row_table
+
+TO_CONTENTS = QHeaderView.ResizeMode.ResizeToContents
 
 STYLE = """
 QFrame#tcmBox { background: #fff8eb; border: 1px solid #e8c27a; border-radius: 8px; }
@@ -78,7 +78,6 @@ SCHEDULE_COLUMNS = ("Due", "Kind", "Purpose", "Repeats")
 CONTACT_COLUMNS = ("When", "Kind", "With", "Outcome", "Minutes", "Check-in", "Notes")
 SCHEDULE_AHEAD_DAYS = 366  # the Scheduled list shows a year ahead
 CONTACTS_SHOWN = 500
-ID_ROLE = Qt.ItemDataRole.UserRole
 CCM_PROGRAMS = {"ccm": False, "ccm_complex": True}  # programme -> complex care
 
 
@@ -95,29 +94,6 @@ def _line(text: str = "", name: str = "") -> QLabel:
     if name:
         label.setObjectName(name)
     return label
-
-
-def _table(columns: tuple[str, ...], name: str) -> QTableWidget:
-    table = QTableWidget(0, len(columns))
-    table.setHorizontalHeaderLabels(list(columns))
-    table.setAccessibleName(name)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().setVisible(False)
-    table.setWordWrap(False)
-    table.setAlternatingRowColors(True)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
-    return table
-
-
-def _cell(text: str, record_id: uuid.UUID | None = None) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    if record_id is not None:
-        item.setData(ID_ROLE, record_id)
-    return item
 
 
 def _day(value: date) -> str:
@@ -224,7 +200,9 @@ class FollowUpPanel(QWidget):
         ccm_layout.addWidget(self.ccm_title)
         ccm_layout.addWidget(self.ccm_label)
 
-        self.schedule_table = _table(SCHEDULE_COLUMNS, "Scheduled follow-ups")
+        self.schedule_table = row_table(
+            SCHEDULE_COLUMNS, "Scheduled follow-ups", resize=TO_CONTENTS
+        )
         self.schedule_table.itemSelectionChanged.connect(self._update_buttons)
         self.schedule_table.itemActivated.connect(lambda _item: self.log_selected())
         self.done_button = QPushButton("Log as done…")
@@ -242,7 +220,7 @@ class FollowUpPanel(QWidget):
         self.schedule_empty = _line("Nothing scheduled. Use Schedule… to plan the next call.")
         self.schedule_empty.setObjectName("fieldHint")
 
-        self.contact_table = _table(CONTACT_COLUMNS, "Contact log")
+        self.contact_table = row_table(CONTACT_COLUMNS, "Contact log", resize=TO_CONTENTS)
         self.contacts_empty = _line("No contacts logged yet.")
         self.contacts_empty.setObjectName("fieldHint")
 
@@ -382,7 +360,7 @@ class FollowUpPanel(QWidget):
             repeats = f"every {follow_up.recurrence_days} days" if follow_up.recurrence_days else ""
             values = (when, code_label(CONTACT_KINDS, follow_up.kind), follow_up.purpose, repeats)
             for column, text in enumerate(values):
-                table.setItem(row, column, _cell(text, follow_up.id))
+                table.setItem(row, column, cell(text, follow_up.id))
         table.setVisible(bool(due))
         self.schedule_empty.setVisible(not due)
         self._follow_ups = {f.id: f for f in due}
@@ -397,7 +375,7 @@ class FollowUpPanel(QWidget):
         table.setRowCount(len(logged))
         for row, contact in enumerate(logged):
             for column, text in enumerate(self._contact_values(contact, check_ins)):
-                table.setItem(row, column, _cell(text, contact.id))
+                table.setItem(row, column, cell(text, contact.id))
             notes = table.item(row, 6)
             if notes is not None:
                 notes.setToolTip(contact.notes)

@@ -14,10 +14,8 @@ from datetime import date
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -40,6 +38,7 @@ from carenav.ui.item_models.referrals import (
 )
 from carenav.ui.pages.coordination.style import COORDINATION_STYLE
 from carenav.ui.widgets.layout import heading
+from carenav.ui.widgets.tables import read_only_rows
 
 
 class OpenTable(QTableView):
@@ -90,18 +89,6 @@ class OpenReferralsPage(QWidget):
         self.summary.setObjectName("fieldHint")
         self.table = OpenTable()
         self.table.setModel(self.model)
-        self.table.setAccessibleName("Open referrals")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(AGE, Qt.SortOrder.DescendingOrder)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
         widths = {
             PATIENT: 185,
             TO: 280,
@@ -111,8 +98,9 @@ class OpenReferralsPage(QWidget):
             IN_STATUS: 130,
             URGENCY: 150,
         }
-        for column, width in widths.items():
-            self.table.setColumnWidth(column, width)
+        read_only_rows(self.table, "Open referrals", widths=widths)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(AGE, Qt.SortOrder.DescendingOrder)
         self.table.doubleClicked.connect(self._on_double_clicked)
         self.table.activated_row.connect(self._open_row)
         self.empty = QLabel()

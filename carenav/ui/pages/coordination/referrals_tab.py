@@ -24,17 +24,13 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -67,6 +63,7 @@ from carenav.ui.pages.coordination.referral_dialogs import (
 from carenav.ui.pages.coordination.slip_print import print_pdf, slip_printer
 from carenav.ui.pages.coordination.style import COORDINATION_STYLE
 from carenav.ui.pages.printing.common import confirm_leaving_vault
+from carenav.ui.widgets.tables import ID_ROLE, cell, row_table
 
 REFERRAL_COLUMNS = ("Referred to", "Category", "Status", "Check-back", "Urgency", "Reference")
 HISTORY_COLUMNS = ("When", "Status", "Reason")
@@ -81,7 +78,6 @@ AUTH_COLUMNS = (
     "Valid",
     "Flag / alternative proposed",
 )
-ID_ROLE = Qt.ItemDataRole.UserRole
 AMBER_TEXT = QColor("#7a4b00")
 AMBER_BACKGROUND = QColor("#fff4d6")
 RED_TEXT = QColor("#8a1c12")
@@ -92,30 +88,6 @@ def _heading(text: str) -> QLabel:
     label = QLabel(text)
     label.setObjectName("coordHeading")
     return label
-
-
-def _table(columns: tuple[str, ...], name: str) -> QTableWidget:
-    table = QTableWidget(0, len(columns))
-    table.setHorizontalHeaderLabels(list(columns))
-    table.setAccessibleName(name)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().setVisible(False)
-    table.setWordWrap(False)
-    table.setAlternatingRowColors(True)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setStretchLastSection(True)
-    return table
-
-
-def _cell(text: str, record_id: uuid.UUID | None = None) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    item.setToolTip(text)
-    if record_id is not None:
-        item.setData(ID_ROLE, record_id)
-    return item
 
 
 def status_text(view: ReferralView, today: date) -> str:
@@ -183,12 +155,12 @@ class ReferralsPanel(QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("fieldHint")
 
-        self.table = _table(REFERRAL_COLUMNS, "The patient's referrals")
+        self.table = row_table(REFERRAL_COLUMNS, "The patient's referrals")
         for column, width in enumerate((262, 122, 125, 150, 75)):
             self.table.setColumnWidth(column, width)
         self.table.itemSelectionChanged.connect(self._on_selection)
         self.table.doubleClicked.connect(lambda _i: self._default_action())
-        self.history = _table(HISTORY_COLUMNS, "Status history of the selected referral")
+        self.history = row_table(HISTORY_COLUMNS, "Status history of the selected referral")
         self.history.setColumnWidth(0, 150)
         self.history.setColumnWidth(1, 80)
         self.history.setAlternatingRowColors(False)
@@ -267,7 +239,7 @@ class ReferralsPanel(QWidget):
         auth_top.addWidget(self.auth_summary, 1)
         auth_top.addWidget(self.new_auth_button)
         auth_top.addWidget(self.edit_auth_button)
-        self.auth_table = _table(AUTH_COLUMNS, "The patient's authorisations")
+        self.auth_table = row_table(AUTH_COLUMNS, "The patient's authorisations")
         for column, width in enumerate((190, 150, 110, 90, 100, 100, 80, 190)):
             self.auth_table.setColumnWidth(column, width)
         self.auth_table.itemSelectionChanged.connect(self._update_buttons)
@@ -339,7 +311,7 @@ class ReferralsPanel(QWidget):
                 r.reference_code,
             )
             for column, text in enumerate(cells):
-                item = _cell(text, r.id)
+                item = cell(text, r.id, tooltip=True)
                 if (column == 3 and overdue) or (column == 2 and r.status == "no-show"):
                     item.setForeground(AMBER_TEXT)
                     item.setBackground(AMBER_BACKGROUND)
@@ -375,7 +347,7 @@ class ReferralsPanel(QWidget):
             elif view.flags:
                 colour = (AMBER_TEXT, AMBER_BACKGROUND)
             for column, text in enumerate(cells):
-                item = _cell(text, a.id)
+                item = cell(text, a.id, tooltip=True)
                 if colour is not None and (column in (3, 8) or (column == 7 and text)):
                     item.setForeground(colour[0])
                     item.setBackground(colour[1])
@@ -418,9 +390,9 @@ class ReferralsPanel(QWidget):
         if view is not None:
             self.history.setRowCount(len(view.history))
             for row, event in enumerate(reversed(view.history)):
-                self.history.setItem(row, 0, _cell(format_datetime(event.at)))
-                self.history.setItem(row, 1, _cell(code_label(STATUSES, event.status)))
-                self.history.setItem(row, 2, _cell(event.reason))
+                self.history.setItem(row, 0, cell(format_datetime(event.at), tooltip=True))
+                self.history.setItem(row, 1, cell(code_label(STATUSES, event.status), tooltip=True))
+                self.history.setItem(row, 2, cell(event.reason, tooltip=True))
             self.detail.setText(self._detail_text(view))
         self._update_buttons()
 
