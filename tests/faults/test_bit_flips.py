@@ -48,11 +48,14 @@ def crash_image(vault: Vault, folder: Path) -> Path:
     return folder / vault.db_path.name
 
 
-def flip_bit_in_middle_frame(wal: Path) -> int:
+def flip_bit_among_recent_frames(wal: Path) -> int:
+    """Flip a bit in a frame of the last commits (every commit writes at least one frame,
+    so the last COMMITS frames are theirs; the log's early frames hold the schema the
+    migrations wrote, whose loss is a different damage)."""
     raw = bytearray(wal.read_bytes())
     frames = (len(raw) - WAL_HEADER) // (FRAME_HEADER + PAGE)
     assert frames >= COMMITS, f"only {frames} frames in the write-ahead log"
-    middle = frames // 2
+    middle = frames - COMMITS // 2
     offset = WAL_HEADER + middle * (FRAME_HEADER + PAGE) + FRAME_HEADER + 1000
     raw[offset] ^= 0x10
     wal.write_bytes(bytes(raw))
@@ -83,7 +86,7 @@ def test_flipped_bit_in_the_write_ahead_log_is_damage(vault: Vault, tmp_path: Pa
     with Vault.unlock(intact, PASSPHRASE) as opened:
         assert count_patients(opened) == COMMITS
 
-    flip_bit_in_middle_frame(Path(f"{flipped}-wal"))
+    flip_bit_among_recent_frames(Path(f"{flipped}-wal"))
     with pytest.raises(VaultDamaged) as caught:  # not WrongPassphrase, not opened short
         Vault.unlock(flipped, PASSPHRASE)
     assert "Nothing was deleted" in str(caught.value)
