@@ -3,7 +3,7 @@
     carenav export-plan --vault PATH --patient ID --out FILE.pdf [--large-print]
                         [--lang en|es] [--clinician] [--version N] [--include-name]
     carenav visit-packet --vault PATH --date YYYY-MM-DD --out FILE.pdf [--large-print]
-                         [--lang en|es] [--separate]
+                         [--lang patient|en|es] [--separate]
 
 ``export-plan`` prints the newest published version of the patient's plan (the draft,
 marked DRAFT, when none is published; ``--version 0`` asks for the draft). The PDF is
@@ -24,7 +24,13 @@ from typing import Protocol
 
 from carenav.cli_backup import _common
 from carenav.errors import InvalidInput
-from carenav.export.plan_pdf import PrintOptions, build_visit_packet, render_plan, write_pdf
+from carenav.export.plan_pdf import (
+    EACH_PATIENT,
+    PrintOptions,
+    build_visit_packet,
+    render_plan,
+    write_pdf,
+)
 from carenav.export.printing.i18n import language_codes
 from carenav.store.audit import record_event
 from carenav.store.vault import Vault
@@ -46,13 +52,23 @@ def say(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def _print_args(parser: argparse.ArgumentParser) -> None:
+def _print_args(parser: argparse.ArgumentParser, *, each_patient: bool = False) -> None:
     parser.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="the PDF")
     parser.add_argument(
         "--large-print",
         action="store_true",
         help="large print (body text 17 pt; the clinician summary stays standard)",
     )
+    if each_patient:
+        choices = "|".join([EACH_PATIENT, *language_codes()])
+        parser.add_argument(
+            "--lang",
+            default=EACH_PATIENT,
+            metavar=choices,
+            help="default: patient (each plan in its patient's language, English when "
+            "there are no words for it; the visit sheets in English)",
+        )
+        return
     parser.add_argument(
         "--lang", default="en", metavar="|".join(language_codes()), help="default: en"
     )
@@ -87,15 +103,17 @@ def register(subparsers: argparse._SubParsersAction) -> dict[str, Handler]:  # t
     )
     _common(p)
     p.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="the day of the visits")
-    _print_args(p)
+    _print_args(p, each_patient=True)
     p.add_argument(
         "--separate", action="store_true", help="one PDF per visit; --out names a folder"
     )
     return {"export-plan": cmd_export_plan, "visit-packet": cmd_visit_packet}
 
 
-def _options(args: argparse.Namespace, **more: object) -> PrintOptions:
-    languages = language_codes()
+def _options(
+    args: argparse.Namespace, *, each_patient: bool = False, **more: object
+) -> PrintOptions:
+    languages = language_codes() + ([EACH_PATIENT] if each_patient else [])
     if args.lang not in languages:
         raise InvalidInput({"--lang": f"choose one of: {', '.join(languages)}"})
     return PrintOptions(large_print=args.large_print, language=args.lang, **more)  # type: ignore[arg-type]
@@ -153,7 +171,7 @@ def cmd_visit_packet(args: argparse.Namespace, secrets: Secrets) -> int:
         raise InvalidInput(
             {"--date": "write the day as YYYY-MM-DD, for example 2026-12-03"}
         ) from None
-    options = _options(args)
+    options = _options(args, each_patient=True)
     out = _check_out(args, folder=args.separate)
     with Vault.unlock(args.vault, secrets.read("Passphrase")) as vault:
         written = build_visit_packet(vault, day, out, one_file=not args.separate, options=options)

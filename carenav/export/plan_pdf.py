@@ -27,7 +27,13 @@ from carenav.errors import InvalidInput
 from carenav.export.ics import patient_code
 from carenav.export.printing.clinician import clinician_story
 from carenav.export.printing.content import PlanData, full_name, load_plan_data
-from carenav.export.printing.i18n import Translator, translator
+from carenav.export.printing.i18n import (
+    FALLBACK,
+    Translator,
+    code_for_language_name,
+    language_codes,
+    translator,
+)
 from carenav.export.printing.layout import Metadata, build, make_styles
 from carenav.export.printing.packet import Visit, cover, packet_story, visits_on
 from carenav.export.printing.patient_plan import plan_story
@@ -114,6 +120,16 @@ def write_pdf(path: Path, data: bytes) -> None:
     atomic_write(path, data, 0o600)
 
 
+EACH_PATIENT = "patient"  # a packet's language: each plan in its patient's language
+
+
+def family_translator(preferred_language: str) -> Translator:
+    """The words for a family whose chart says ``preferred_language`` ("Spanish"): its
+    word file when there is one, else English (the visit sheet's language)."""
+    code = code_for_language_name(preferred_language)
+    return translator(code if code in language_codes() else FALLBACK)
+
+
 def build_visit_packet(
     vault: Vault,
     day: date,
@@ -125,6 +141,9 @@ def build_visit_packet(
 ) -> list[Path]:
     """The packet for every home visit scheduled on ``day``: a visit sheet and the plan.
 
+    With ``options.language`` set to ``EACH_PATIENT`` the visit sheets (the care
+    manager's) are in English and each plan in its patient's preferred language when
+    CareNav has its words, else in English.
     ``one_file``: one PDF at ``out``, opening with the day's list of visits; otherwise
     ``out`` is a folder and each visit gets its own file (``visit-<day>-<n>-<code>.pdf``).
     ``progress(done, total)`` is called before the first visit and after each one; an
@@ -132,7 +151,8 @@ def build_visit_packet(
     Returns the files written.
     """
     options = options or PrintOptions()
-    t = translator(options.language)
+    each_patient = options.language == EACH_PATIENT
+    t = translator(FALLBACK if each_patient else options.language)
     s = make_styles(options.large_print)
     visits = visits_on(vault, day)
     if not visits:
@@ -148,7 +168,8 @@ def build_visit_packet(
         progress(0, total)
     parts: list[tuple[Visit, list[Flowable]]] = []
     for done, visit in enumerate(visits, start=1):
-        parts.append((visit, list(packet_story(vault, t, s, visit))))
+        plan_t = family_translator(visit.patient.preferred_language) if each_patient else None
+        parts.append((visit, list(packet_story(vault, t, s, visit, plan_t))))
         if progress is not None:
             progress(done, total)
     meta = _metadata(t, None, options, "packet")

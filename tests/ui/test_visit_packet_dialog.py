@@ -228,3 +228,35 @@ def test_locking_closes_the_dialog_even_while_building(
     assert dialog._stopped.is_set()
     qtbot.waitUntil(lambda: not window.findChildren(VisitPacketDialog), timeout=20000)
     assert list(folder.iterdir()) == []
+
+
+def test_by_default_each_family_gets_its_plan_in_its_own_language(
+    vault: Vault, tmp_path: Path, qtbot: Any
+) -> None:
+    from carenav.export.plan_pdf import EACH_PATIENT, PrintOptions, build_visit_packet
+
+    spanish = build_patient(vault, given="Rosa", family="Ibáñez", visit_on=DAY, language="Spanish")
+    creole = build_patient(
+        vault, given="Jean", family="Baptiste", visit_on=DAY, language="Haitian Creole"
+    )
+    english = build_patient(vault, given="Ada", family="Park", visit_on=DAY)
+    forget_warning(vault)
+    widget = VisitPacketDialog(vault, today=DAY)
+    qtbot.addWidget(widget)
+    assert widget.options().language == EACH_PATIENT  # the default choice
+    assert widget.language_combo.currentText() == "Each patient's own language"
+
+    written = build_visit_packet(
+        vault, DAY, tmp_path, one_file=False, options=PrintOptions(language=EACH_PATIENT)
+    )
+    texts = {path.name: pdf_text(path.read_bytes()) for path in written}
+    by_patient = {
+        pid: next(text for name, text in texts.items() if patient_code(pid) in name)
+        for pid in (spanish, creole, english)
+    }
+    assert "Mi plan de cuidado" in by_patient[spanish]
+    assert "My care plan" not in by_patient[spanish]
+    for pid in (creole, english):  # no Creole words yet: English, never a wrong language
+        assert "My care plan" in by_patient[pid] and "Mi plan de cuidado" not in by_patient[pid]
+    for text in by_patient.values():  # the visit sheet is the care manager's: English
+        assert "Home visit" in text

@@ -148,3 +148,15 @@ def test_visit_packet_for_a_day(
         empty.isoformat(), "--out", str(tmp_path / "none.pdf"),
     )  # fmt: skip
     assert code == 5 and "No home visits" in err
+    spanish = tmp_path / "es.pdf"
+    code, _out, err = run(
+        monkeypatch, capsys, "visit-packet", "--vault", str(vault_path), "--date", day.isoformat(),
+        "--out", str(spanish), "--lang", "es",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "Visita a domicilio" in text_of(spanish)  # every page in Spanish when asked
+    code, _out, err = run(
+        monkeypatch, capsys, "export-plan", "--vault", str(vault_path), "--patient", _pid,
+        "--out", str(tmp_path / "p.pdf"), "--lang", "patient",
+    )  # fmt: skip
+    assert code == 5 and "--lang" in err  # "each patient" is for packets only

@@ -152,3 +152,31 @@ def translator(code: str, folder: Path = TRANSLATIONS) -> Translator:
             f"To add one, put a {code or '<code>'}.json file in {folder.name}/."
         )
     return _load(code, folder.resolve())
+
+
+# the chart's preferred language is free text ("Spanish"); a word file is named by code
+LANGUAGE_CODES = {
+    "english": "en",
+    "spanish": "es",
+    "español": "es",
+    "espanol": "es",
+    "french": "fr",
+    "haitian creole": "ht",
+    "portuguese": "pt",
+    "vietnamese": "vi",
+    "chinese": "zh",
+    "mandarin": "zh",
+    "cantonese": "zh",
+    "russian": "ru",
+    "polish": "pl",
+    "korean": "ko",
+    "arabic": "ar",
+    "tagalog": "tl",
+    "italian": "it",
+    "german": "de",
+}
+
+
+def code_for_language_name(name: str) -> str:
+    """'Spanish' (a chart's free-text preferred language) -> 'es'; '' when not known."""
+    return LANGUAGE_CODES.get(name.strip().casefold(), "")

@@ -227,12 +227,15 @@ def visit_sheet(
     return story
 
 
-def packet_story(vault: Vault, t: Translator, s: Styles, visit: Visit) -> Iterator[Flowable]:
-    """One visit's part of the packet: the visit sheet, then the patient's plan."""
+def packet_story(
+    vault: Vault, t: Translator, s: Styles, visit: Visit, plan_t: Translator | None = None
+) -> Iterator[Flowable]:
+    """One visit's part of the packet: the visit sheet (in ``t``), then the patient's plan
+    (in ``plan_t``, the family's language, when given; else in ``t`` too)."""
     day = visit.follow_up.due_at.astimezone().date()
     data = _plan_of(vault, visit.patient.id)
     due = screenings_due(vault, until=day, patient_id=visit.patient.id)
     yield from visit_sheet(t, s, visit, data, due)
     if data is not None:
         yield PageBreak()
-        yield from plan_story(t, s, data)
+        yield from plan_story(plan_t or t, s, data)

@@ -9,7 +9,7 @@ import weakref
 from PySide6.QtWidgets import QComboBox, QLabel, QMessageBox, QWidget
 
 from carenav.errors import CareNavError
-from carenav.export.printing.i18n import available_languages
+from carenav.export.printing.i18n import available_languages, code_for_language_name
 from carenav.store.vault import Vault
 
 LEAVES_VAULT_TITLE = "Saving outside the vault"
@@ -92,32 +92,9 @@ def language_combo(preferred: str = "") -> tuple[QComboBox, str]:
     return combo, problem
 
 
-# the chart's preferred language is free text ("Spanish"); a word file is named by code
-LANGUAGE_CODES = {
-    "english": "en",
-    "spanish": "es",
-    "español": "es",
-    "espanol": "es",
-    "french": "fr",
-    "haitian creole": "ht",
-    "portuguese": "pt",
-    "vietnamese": "vi",
-    "chinese": "zh",
-    "mandarin": "zh",
-    "cantonese": "zh",
-    "russian": "ru",
-    "polish": "pl",
-    "korean": "ko",
-    "arabic": "ar",
-    "tagalog": "tl",
-    "italian": "it",
-    "german": "de",
-}
-
-
 def language_code_for(preferred_language: str) -> str:
     """'Spanish' (the chart's free text) -> 'es'; '' when not known."""
-    return LANGUAGE_CODES.get(preferred_language.strip().casefold(), "")
+    return code_for_language_name(preferred_language)
 
 
 def size_combo() -> QComboBox:

@@ -36,7 +36,7 @@ from sqlmodel import col, func, select
 
 from carenav.dates import day_text
 from carenav.errors import CareNavError
-from carenav.export.plan_pdf import PrintOptions, build_visit_packet
+from carenav.export.plan_pdf import EACH_PATIENT, PrintOptions, build_visit_packet
 from carenav.export.printing.packet import day_bounds, visits_on
 from carenav.models import FollowUp, Patient
 from carenav.store.audit import record_event
@@ -54,6 +54,7 @@ from carenav.ui.widgets.layout import message_label, paragraph
 WINDOW_TITLE = "Visit packet"
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 STOP_WAIT_SECONDS = 30.0  # the longest a lock waits for the worker to leave the vault
+EACH_PATIENT_LABEL = "Each patient's own language"
 
 
 class PacketCancelled(Exception):
@@ -149,6 +150,13 @@ class VisitPacketDialog(QDialog):
         self.output_group.addButton(self.one_file)
         self.output_group.addButton(self.per_patient)
         self.language_combo, language_problem = language_combo()
+        # the default: each family's plan in its own language, the visit sheets in English
+        self.language_combo.insertItem(0, EACH_PATIENT_LABEL, EACH_PATIENT)
+        self.language_combo.setCurrentIndex(0)
+        self.language_combo.setToolTip(
+            "Each patient's own language: every plan in the language on the patient's chart "
+            "(English when CareNav has no words for it); your visit sheets stay in English."
+        )
         self.size_combo = size_combo()
 
         for field in (self.day_edit, self.language_combo, self.size_combo):
