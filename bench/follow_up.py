@@ -127,7 +127,9 @@ def contact_row(rng: random.Random, patient: uuid.UUID, now: datetime) -> dict[s
 
 
 def follow_up_row(rng: random.Random, patient: uuid.UUID, now: datetime) -> dict[str, Any]:
-    due = now + timedelta(seconds=rng.randrange(60, COMING_DAYS * 86400))
+    # at least an hour ahead and an hour inside the window, so that rounding the time down
+    # to a quarter hour keeps it within the coming days (never before now)
+    due = now + timedelta(seconds=rng.randrange(3600, COMING_DAYS * 86400 - 3600))
     due = due.replace(minute=rng.choice((0, 15, 30, 45)), second=0, microsecond=0)
     return {
         **_record(rng, now - timedelta(days=rng.randint(1, 20))),
