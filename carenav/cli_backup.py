@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from carenav.errors import InvalidInput
 from carenav.store.backup import backup_vault, restore_backup
 
 if TYPE_CHECKING:
@@ -34,6 +35,20 @@ def _common(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="read the passphrase (or recovery code) from standard input instead of prompting",
     )
+
+
+VAULT_SUFFIXES = ("", ".keys", "-wal", "-shm", ".audit-head")
+
+
+def checked_output_file(out: Path, vault: Path) -> Path:
+    """``--out`` for a file a command writes: in a folder that exists, and never one of the
+    vault's own files (writing the export there would destroy the caseload)."""
+    if out.is_dir() or not out.parent.is_dir():
+        raise InvalidInput({"--out": "name a file in a folder that exists"})
+    own = {vault.with_name(vault.name + suffix).resolve() for suffix in VAULT_SUFFIXES}
+    if out.resolve() in own:
+        raise InvalidInput({"--out": "choose a file other than the vault's own files"})
+    return out
 
 
 def register(subparsers: Any) -> dict[str, Handler]:

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from carenav.cli_backup import _common
+from carenav.cli_backup import _common, checked_output_file
 from carenav.errors import InvalidInput
 from carenav.services import directory, referrals
 from carenav.store.audit import record_event
@@ -105,6 +105,7 @@ def cmd_resources(args: argparse.Namespace, secrets: Secrets) -> int:
         )
         return 0
     if args.resources_action == "export":
+        checked_output_file(args.out, args.vault)
         with _unlock(args, secrets) as vault:
             count = directory.export_csv(vault, args.out)
         say(f"Wrote {count} services to {args.out}.")

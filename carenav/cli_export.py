@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Protocol
 
-from carenav.cli_backup import _common
+from carenav.cli_backup import _common, checked_output_file
 from carenav.errors import InvalidInput
 from carenav.export.plan_pdf import (
     EACH_PATIENT,
@@ -125,12 +125,7 @@ def _check_out(args: argparse.Namespace, *, folder: bool = False) -> Path:
         if not out.is_dir():
             raise InvalidInput({"--out": "with --separate, name a folder that exists"})
         return out
-    if out.is_dir() or not out.parent.is_dir():
-        raise InvalidInput({"--out": "name a file in a folder that exists"})
-    vault_files = {args.vault.resolve(), args.vault.with_name(args.vault.name + ".keys").resolve()}
-    if out.resolve() in vault_files:
-        raise InvalidInput({"--out": "choose a file other than the vault"})
-    return out
+    return checked_output_file(out, args.vault)
 
 
 def cmd_export_plan(args: argparse.Namespace, secrets: Secrets) -> int:

@@ -36,7 +36,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
-from carenav.cli_backup import _common
+from carenav.cli_backup import _common, checked_output_file
 from carenav.errors import InvalidInput
 from carenav.export.ics import event_for, follow_ups_to_ics
 from carenav.followup.business_days import HolidayCalendar
@@ -342,11 +342,7 @@ def cmd_export_ics(args: argparse.Namespace, secrets: Secrets) -> int:
     out: Path = args.out
     if not 1 <= args.days <= MAX_DAYS:
         raise InvalidInput({"--days": f"choose a number of days from 1 to {MAX_DAYS}"})
-    if out.is_dir() or not out.parent.is_dir():
-        raise InvalidInput({"--out": "name a file in a folder that exists"})
-    vault_files = {args.vault.resolve(), args.vault.with_name(args.vault.name + ".keys").resolve()}
-    if out.resolve() in vault_files:
-        raise InvalidInput({"--out": "choose a file other than the vault"})
+    checked_output_file(out, args.vault)
     now = datetime.now(UTC)
     with _unlock(args, secrets) as vault:
         due = [

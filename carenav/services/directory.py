@@ -695,6 +695,16 @@ def _header(name: str) -> str:
 def _read_rows(text: str) -> list[_Row]:
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
+        return _rows_of(reader)
+    except csv.Error as exc:  # an unclosed quote, a cell over the field size limit...
+        raise DirectoryCsvError(
+            f"Nothing was imported: row {reader.line_num} could not be read as CSV ({exc}). "
+            "Save the file again as CSV from the spreadsheet and check that row."
+        ) from None
+
+
+def _rows_of(reader: Any) -> list[_Row]:
+    try:
         header = next(reader)
     except StopIteration:
         raise DirectoryCsvError(

@@ -197,3 +197,28 @@ def test_referral_list_prints_history_and_filters(
     finally:
         vault.close()
     assert len(printed) == 3
+
+
+def test_export_never_writes_over_the_vault_and_a_broken_csv_is_explained(
+    empty: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = empty.read_bytes()
+    for target in (empty, Path(f"{empty}.keys"), Path(f"{empty}-wal"), tmp_path / "no" / "x.csv"):
+        code, _out, err = run(
+            monkeypatch, capsys, "resources", "export", "--vault", str(empty), "--out", str(target)
+        )
+        assert code == 5 and "--out" in err, err
+    assert empty.read_bytes() == before
+    code, _out, _err = run(
+        monkeypatch, capsys, "resources", "list", "--vault", str(empty), "--json"
+    )
+    assert code == 0  # still opens
+
+    huge = tmp_path / "huge.csv"
+    huge.write_text(CSV_TEXT + 'Big Org,,,"' + "x" * 200_000 + '",food,,\n', "utf-8")
+    code, out, err = run(
+        monkeypatch, capsys, "resources", "import", "--vault", str(empty), str(huge)
+    )
+    assert code == 5 and out == ""
+    assert "Nothing was imported: row 5 could not be read as CSV" in err
+    assert "Traceback" not in err
