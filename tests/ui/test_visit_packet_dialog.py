@@ -260,3 +260,36 @@ def test_by_default_each_family_gets_its_plan_in_its_own_language(
         assert "My care plan" in by_patient[pid] and "Mi plan de cuidado" not in by_patient[pid]
     for text in by_patient.values():  # the visit sheet is the care manager's: English
         assert "Home visit" in text
+
+
+def test_long_visit_notes_flow_onto_the_next_page_in_large_print(
+    vault: Vault, tmp_path: Path
+) -> None:
+    from reportlab.platypus import Table
+
+    from carenav.export.plan_pdf import PrintOptions, build_visit_packet
+    from carenav.export.printing.layout import Metadata, PrintLayoutError, build, make_styles
+    from carenav.services.patients import update_patient
+
+    pid = build_patient(vault, given="Nell", family="Quist", visit_on=DAY)
+    notes = "\n".join(
+        f"Gate code {n}: side door, dog is friendly, park on the left." for n in range(32)
+    )
+    update_patient(vault, pid, {"visit_notes": notes[:2000]})
+    [out] = build_visit_packet(
+        vault, DAY, tmp_path / "p.pdf", options=PrintOptions(language="en", large_print=True)
+    )
+    assert "Gate code 31" in pdf_text(out.read_bytes()) or "Gate code 3" in pdf_text(
+        out.read_bytes()
+    )
+
+    # anything that still cannot fit fails with a message that quotes nothing
+    s = make_styles(True)
+    secret = "Synthetic-secret-note " * 400
+    from carenav.export.printing.layout import para, text
+
+    too_tall = Table([[para(text(secret), s.body)]])
+    with pytest.raises(PrintLayoutError) as caught:
+        build([too_tall], Metadata("t", "s"))
+    assert "Synthetic-secret" not in str(caught.value)
+    assert "too large to fit on a page" in str(caught.value)

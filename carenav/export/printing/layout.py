@@ -33,7 +33,9 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.doctemplate import LayoutError
 
+from carenav.errors import CareNavError
 from carenav.export.printing.fonts import BOLD, REGULAR, register_fonts
 
 PAGE = LETTER
@@ -336,8 +338,26 @@ def build(story: list[Flowable], meta: Metadata) -> bytes:
     )
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     maker: Callable[..., Canvas] = SectionCanvas
-    doc.build(story, canvasmaker=maker)
+    try:
+        doc.build(story, canvasmaker=maker)
+    except LayoutError:
+        # ReportLab's message quotes the text that did not fit (patient information):
+        # never pass it on, and say what to do instead
+        raise PrintLayoutError() from None
     return out.getvalue()
+
+
+class PrintLayoutError(CareNavError):
+    """Something on the page could not be laid out; the message holds no patient text."""
+
+    exit_code = 5
+
+    def __init__(self) -> None:
+        super().__init__(
+            "A part of this printout is too large to fit on a page (usually a very long "
+            "note or field). Shorten it in the chart, or print in standard size, then try "
+            "again."
+        )
 
 
 def para(value: str, style: ParagraphStyle, bullet: str | None = None) -> Paragraph:

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from reportlab.platypus import Flowable, PageBreak, Table, TableStyle
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, PageBreak, Table
 from sqlmodel import col, select
 
 from carenav.errors import InvalidInput
@@ -117,20 +118,23 @@ def _facts(t: Translator, s: Styles, visit: Visit) -> Table:
     return grid(rows, (FRAME_WIDTH * 0.25, FRAME_WIDTH * 0.75), s, header=False)
 
 
-def _notes_box(s: Styles, notes: str) -> Table:
-    box = Table([[para(text(notes), s.body)]], colWidths=[FRAME_WIDTH])
-    box.setStyle(
-        TableStyle(
-            [
-                ("BOX", (0, 0), (-1, -1), 0.8, RULE),
-                ("BACKGROUND", (0, 0), (-1, -1), SHADE),
-                ("LEFTPADDING", (0, 0), (-1, -1), s.body_size * 0.6),
-                ("RIGHTPADDING", (0, 0), (-1, -1), s.body_size * 0.6),
-                ("TOPPADDING", (0, 0), (-1, -1), s.body_size * 0.4),
-            ]
-        )
+def _notes_box(s: Styles, notes: str) -> Flowable:
+    """The visit notes in a shaded box. One paragraph (lines kept), so that notes of any
+    length flow onto the next page instead of failing the layout, as a table cell would."""
+    lines = "<br/>".join(text(line) for line in notes.strip().splitlines())
+    style = ParagraphStyle(
+        "visitNotes",
+        parent=s.body,
+        backColor=SHADE,
+        borderColor=RULE,
+        borderWidth=0.8,
+        borderPadding=s.body_size * 0.6,
+        spaceBefore=s.body_size * 0.4,
+        spaceAfter=s.body_size * 0.6,
+        leftIndent=s.body_size * 0.6,
+        rightIndent=s.body_size * 0.6,
     )
-    return box
+    return para(lines, style)
 
 
 def _open_goals(data: PlanData | None) -> list[dict[str, Any]]:
