@@ -266,3 +266,19 @@ def test_enter_opens_the_chart_from_the_window(qtbot: Any, vault_path: Path) -> 
     window.lock()  # locking closes the report with everything else
     assert not open_reports(window)
     assert not window.ccm_report_action.isEnabled()
+
+
+def test_a_lock_while_the_file_is_chosen_writes_nothing(
+    dialog: CcmReportDialog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "late.csv"
+
+    def lock_meanwhile(*_a: Any) -> tuple[str, str]:
+        dialog.reject()  # what locking does to an open report
+        return str(target), "CSV files (*.csv)"
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lock_meanwhile)
+    Warnings("Export anyway").arm()
+    assert dialog.export() is None
+    assert not target.exists()
+    assert dialog.vault is None and dialog.model.rowCount() == 0  # closing forgets it all

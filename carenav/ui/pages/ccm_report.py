@@ -286,7 +286,7 @@ class CcmReportDialog(QDialog):
         chosen, _ = QFileDialog.getSaveFileName(
             self, "Export chronic-care minutes", str(suggested), "CSV files (*.csv)"
         )
-        if not chosen:
+        if not chosen or self.vault is None:  # the vault may have locked meanwhile
             return None
         path = Path(chosen)
         if path.suffix.lower() != ".csv":
@@ -314,6 +314,11 @@ class CcmReportDialog(QDialog):
         self.message.style().polish(self.message)
         self.message.setText(text)
         self.message.setVisible(bool(text))
+
+    def done(self, result: int) -> None:
+        """Closing (Close, Esc or the vault locking) forgets the vault and the rows."""
+        self.clear()
+        super().done(result)
 
     def clear(self) -> None:
         """Forget the vault and every row (locking closes the dialog as well)."""
