@@ -201,3 +201,17 @@ def test_clearing_drops_every_row(qtbot: Any, vault: Vault, pid: uuid.UUID) -> N
     assert panel.contact_table.rowCount() == 1
     panel.clear()
     assert panel.contact_table.rowCount() == 0 and panel.patient is None
+
+
+def test_a_follow_up_completed_elsewhere_cannot_be_cancelled_and_nothing_breaks(
+    qtbot: Any, vault: Vault, pid: uuid.UUID, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    due = datetime.now(UTC) + timedelta(days=2)
+    follow_up = contacts.schedule_follow_up(vault, pid, {"due_at": due, "purpose": "Scales"})
+    panel = panel_for(qtbot, vault, pid)
+    panel.schedule_table.selectRow(0)
+    contacts.cancel_follow_up(vault, follow_up.id)  # e.g. from the calendar, meanwhile
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    assert panel.cancel_selected() is False
+    assert "already completed or cancelled" in panel.message.text()
+    assert panel.schedule_table.rowCount() == 0  # shown again as it is now

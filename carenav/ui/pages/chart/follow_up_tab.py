@@ -476,7 +476,12 @@ class FollowUpPanel(QWidget):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return False
-        update_episode(self.vault, clock.episode.id, {"status": "closed"})
+        try:
+            update_episode(self.vault, clock.episode.id, {"status": "closed"})
+        except CareNavError as exc:  # removed or changed meanwhile
+            self.refresh()
+            show_message(self.message, f"{exc} The list is shown again as it is now.")
+            return False
         self._after_change("Transitional-care episode closed.")
         return True
 
@@ -517,6 +522,11 @@ class FollowUpPanel(QWidget):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return False
-        cancel_follow_up(self.vault, follow_up.id)
+        try:
+            cancel_follow_up(self.vault, follow_up.id)
+        except CareNavError as exc:  # completed, cancelled or removed meanwhile
+            self.refresh()
+            show_message(self.message, f"{exc} The list is shown again as it is now.")
+            return False
         self._after_change("Follow-up cancelled.")
         return True
