@@ -302,3 +302,30 @@ def test_a_call_carries_a_check_in_form_that_trends_in_the_chart(qtbot: Any, vau
             other,
             {"occurred_at": yesterday_at(10), "check_in_response_id": contact.check_in_response_id},
         )
+
+
+def test_a_signed_check_in_stays_linked_when_the_vault_locks(qtbot: Any, vault: Vault) -> None:
+    pid = patient(vault, "Moreau")
+    dialog = QuickLogDialog(vault, patient_id=pid)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.check_in.setCurrentIndex(dialog.check_in.findData("phq2"))
+    form_window = dialog.open_check_in()
+    assert form_window is not None
+    with qtbot.waitSignal(form_window.form.completed):
+        form_window.form.set_answers({"q1": "1", "q2": "1"})
+        assert form_window.form.complete() is True
+    signed = dialog.check_in_id
+    assert signed is not None
+    form_window.close()
+    assert dialog.keep_as_draft() is True  # only a check-in, nothing typed: still kept
+
+    again = QuickLogDialog(vault, patient_id=pid)
+    qtbot.addWidget(again)
+    assert again.check_in_id == signed
+    assert again.check_in_status.text() == "Signed: PHQ-2 depression screen, 2 (negative)"
+    assert not again.check_in.isEnabled() and again.check_in.currentData() == "phq2"
+    again.minutes.setText("6")
+    assert again.save() is True
+    [contact] = contacts.contacts_for(vault, pid)
+    assert contact.check_in_response_id == signed

@@ -512,10 +512,11 @@ class QuickLogDialog(QDialog):
         """Keep what was typed as an encrypted draft, then close; never asks."""
         self.stop_timer()
         kept = False
-        if self.patient_id is not None and self.has_typing():
+        if self.patient_id is not None and (self.has_typing() or self.check_in_id is not None):
             values = self.values()
             payload = {k: (v if isinstance(v, bool) else str(v)) for k, v in values.items()}
             payload["occurred_at"] = values["occurred_at"].isoformat()
+            payload["check_in_response_id"] = self.check_in_id.hex if self.check_in_id else ""
             try:
                 save_draft(
                     self.vault,
@@ -564,8 +565,31 @@ class QuickLogDialog(QDialog):
                 self._started_at = datetime.fromisoformat(started)
             except ValueError:
                 self._started_at = None
+        self._restore_check_in(str(values.get("check_in_response_id") or ""))
         discard_draft(self.vault, draft.id)
         show_message(self.message, "What was typed before the vault locked is back. Save it.")
+
+    def _restore_check_in(self, stored: str) -> None:
+        """Put back the link to a check-in signed before the vault locked (the form itself
+        was signed and kept; only the contact's link to it waited in the draft)."""
+        if not stored:
+            return
+        try:
+            response_id = uuid.UUID(stored)
+            entry = get_response(self.vault, response_id)
+        except (ValueError, CareNavError):
+            return  # the form is gone: the contact is saved without it
+        if entry.response.patient_id != self.patient_id:
+            return
+        self.check_in_id = response_id
+        title = self.catalogue.title(entry.response.questionnaire)
+        result = check_in_result(self.vault, response_id)
+        self.check_in_status.setText(f"Signed: {title}{result}")
+        index = self.check_in.findData(entry.response.questionnaire)
+        if index >= 0:
+            self.check_in.setCurrentIndex(index)
+        self.check_in.setEnabled(False)
+        self.check_in_button.setEnabled(False)
 
     def _ask_discard(self) -> bool:
         box = QMessageBox(
