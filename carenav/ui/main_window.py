@@ -317,7 +317,10 @@ class MainWindow(QMainWindow):
         """Keep unsaved work as encrypted drafts, close the vault, wipe the key, clear views.
 
         Never asks a question: an idle or screen lock must happen even when nobody
-        is at the keyboard, and nothing typed is lost because it becomes a draft.
+        is at the keyboard. The chart's details, new patients, assessment forms, the care
+        plan and the quick log keep what was typed as encrypted drafts; the small
+        one-step dialogs (schedule, discharge, referral, directory entry, authorisation)
+        are closed without keeping what was typed in them (see docs/coordination.md).
         """
         if self.vault is None:
             return True
