@@ -493,8 +493,8 @@ class ReferralsPanel(QWidget):
 
     def record_check_back(self, referral_id: uuid.UUID | None = None) -> bool:
         """The check-back dialog for the selected referral (or the one given)."""
-        if referral_id is not None:
-            self.select_referral(referral_id)
+        if referral_id is not None and not self.select_referral(referral_id):
+            return False  # not one of this patient's referrals: never act on another one
         view = self.selected_view()
         if self.vault is None or view is None:
             return False
