@@ -241,21 +241,25 @@ def complete_follow_up(
     return Completion(follow_up, logged, next_due)
 
 
+def scheduled_on_caseload(statement: Any) -> Any:
+    """``statement`` (over follow_up) limited to scheduled follow-ups of patients still on
+    the caseload (not removed, not discharged): what every schedule list and count shows."""
+    return statement.join(Patient, col(Patient.id) == col(FollowUp.patient_id)).where(
+        col(FollowUp.status) == "scheduled",
+        col(FollowUp.deleted_at).is_(None),
+        col(Patient.deleted_at).is_(None),
+        col(Patient.status) != "discharged",
+    )
+
+
 def follow_ups_due(
     vault: Vault, *, until: datetime, patient_id: uuid.UUID | None = None
 ) -> list[FollowUp]:
     """Scheduled follow-ups due by ``until`` (overdue ones included), soonest first, for
     patients still on the caseload."""
     statement = (
-        select(FollowUp)
-        .join(Patient, col(Patient.id) == col(FollowUp.patient_id))
-        .where(
-            FollowUp.status == "scheduled",
-            col(FollowUp.deleted_at).is_(None),
-            col(FollowUp.due_at) <= until,
-            col(Patient.deleted_at).is_(None),
-            Patient.status != "discharged",
-        )
+        scheduled_on_caseload(select(FollowUp))
+        .where(col(FollowUp.due_at) <= until)
         .order_by(col(FollowUp.due_at))
     )
     if patient_id is not None:
@@ -286,7 +290,7 @@ def follow_ups_between(vault: Vault, start: datetime | None, end: datetime) -> l
     from carenav.services.patients import name_text
 
     # the calendar paints thousands of rows: read the columns it shows, not whole records
-    statement = (
+    statement = scheduled_on_caseload(
         sa_select(
             col(FollowUp.id),
             col(FollowUp.patient_id),
@@ -297,16 +301,8 @@ def follow_ups_between(vault: Vault, start: datetime | None, end: datetime) -> l
             col(Patient.given_name),
             col(Patient.preferred_name),
         )
-        .join(Patient, col(Patient.id) == col(FollowUp.patient_id))
-        .where(
-            col(FollowUp.status) == "scheduled",
-            col(FollowUp.deleted_at).is_(None),
-            col(FollowUp.due_at) < end,
-            col(Patient.deleted_at).is_(None),
-            col(Patient.status) != "discharged",
-        )
-        .order_by(col(FollowUp.due_at))
     )
+    statement = statement.where(col(FollowUp.due_at) < end).order_by(col(FollowUp.due_at))
     if start is not None:
         statement = statement.where(col(FollowUp.due_at) >= start)
     with vault.session() as session:
@@ -331,17 +327,8 @@ def follow_up_counts_by_day(vault: Vault, start: datetime, end: datetime) -> dic
     counted here: no row is built, and no GROUP BY sorts in a temporary B-tree (slow
     under SQLCipher's memory security)."""
     day = func.date(col(FollowUp.due_at), "localtime")
-    statement = (
-        sa_select(day)
-        .join(Patient, col(Patient.id) == col(FollowUp.patient_id))
-        .where(
-            col(FollowUp.status) == "scheduled",
-            col(FollowUp.deleted_at).is_(None),
-            col(FollowUp.due_at) >= start,
-            col(FollowUp.due_at) < end,
-            col(Patient.deleted_at).is_(None),
-            col(Patient.status) != "discharged",
-        )
+    statement = scheduled_on_caseload(sa_select(day)).where(
+        col(FollowUp.due_at) >= start, col(FollowUp.due_at) < end
     )
     with vault.session() as session:
         counted = Counter(text for (text,) in session.execute(statement) if text)

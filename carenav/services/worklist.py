@@ -66,7 +66,7 @@ def follow_up_items(vault: Vault, today: date) -> list[WorkItem]:
     """Scheduled follow-ups due by the end of today (overdue ones first), for patients on
     the caseload; only the columns the list shows are read."""
     start = _start_of(today)
-    statement = (
+    statement = contacts.scheduled_on_caseload(
         sa_select(
             col(FollowUp.id),
             col(FollowUp.patient_id),
@@ -74,15 +74,8 @@ def follow_up_items(vault: Vault, today: date) -> list[WorkItem]:
             col(FollowUp.kind),
             col(FollowUp.purpose),
         )
-        .join(Patient, col(Patient.id) == col(FollowUp.patient_id))
-        .where(
-            col(FollowUp.status) == "scheduled",
-            col(FollowUp.deleted_at).is_(None),
-            col(FollowUp.due_at) <= _end_of(today),
-            col(Patient.deleted_at).is_(None),
-            col(Patient.status) != "discharged",
-        )
-    )  # no ORDER BY: the whole list is sorted once (a sort here costs a temporary B-tree)
+    ).where(col(FollowUp.due_at) <= _end_of(today))
+    # no ORDER BY: the whole list is sorted once (a sort here costs a temporary B-tree)
     with vault.session() as session:
         rows = session.execute(statement).all()
     items = []
