@@ -43,6 +43,15 @@ from datetime import UTC, date, datetime, tzinfo
 STAFF_FIRST, STAFF_EACH, STAFF_MAX_ADDONS = 20, 20, 2
 CLINICIAN_FIRST, CLINICIAN_EACH = 30, 30
 COMPLEX_FIRST, COMPLEX_EACH = 60, 30
+# the programme codes on a patient's chart (carenav.models.codes.PROGRAMS) that mean CCM
+CCM, CCM_COMPLEX = "ccm", "ccm_complex"
+CCM_PROGRAMS = frozenset({CCM, CCM_COMPLEX})
+
+
+def first_threshold(complex: bool) -> int:
+    """The minutes a month needs before its first code (staff time; 60 for complex care)."""
+    return COMPLEX_FIRST if complex else STAFF_FIRST
+
 
 _MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 

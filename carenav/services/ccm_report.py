@@ -30,16 +30,20 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col
 
 from carenav.errors import InvalidInput
-from carenav.followup.ccm import CcmMonth, ccm_codes, minutes_to_next_threshold
+from carenav.followup.ccm import (
+    CCM_COMPLEX,
+    CCM_PROGRAMS,
+    CcmMonth,
+    ccm_codes,
+    minutes_to_next_threshold,
+)
 from carenav.models import Patient
 from carenav.services.contacts import ccm_minutes
 from carenav.services.patients import name_text
-from carenav.services.worklist import CCM_PROGRAMS
 from carenav.store.audit import record_event
 from carenav.store.header import atomic_write
 from carenav.store.vault import Vault
 
-CCM_COMPLEX = "ccm_complex"
 CSV_COLUMNS = (
     "patient",
     "month",
@@ -129,28 +133,43 @@ def report_rows(vault: Vault, month: str, *, enrolled: bool = True) -> list[Repo
         patients = session.execute(statement).all()
     rows = []
     for patient_id, family, given, preferred, programs, status in patients:
-        in_ccm = bool(CCM_PROGRAMS & set(programs))
         spent = minutes.get(patient_id)
+        in_ccm = bool(CCM_PROGRAMS & set(programs))
         if spent is None and not (enrolled and in_ccm and status == "active"):
             continue
         staff, clinician = (spent.staff, spent.clinician) if spent is not None else (0, 0)
-        complex_ccm = CCM_COMPLEX in programs
-        counted = CcmMonth(month, staff, clinician)
-        rows.append(
-            ReportRow(
-                patient_id=patient_id,
-                name=name_text(family, given, preferred),
-                month=month,
-                staff=staff,
-                clinician=clinician,
-                in_ccm=in_ccm,
-                complex=complex_ccm,
-                codes=tuple(ccm_codes(counted, complex_ccm)) if in_ccm else (),
-                next_threshold=minutes_to_next_threshold(counted, complex_ccm) if in_ccm else None,
-            )
-        )
+        name = name_text(family, given, preferred)
+        rows.append(_row(patient_id, name, month, programs, staff, clinician))
     rows.sort(key=lambda r: (r.name.casefold(), str(r.patient_id)))
     return rows
+
+
+def _row(
+    patient_id: uuid.UUID, name: str, month: str, programs: list[str], staff: int, clinician: int
+) -> ReportRow:
+    in_ccm = bool(CCM_PROGRAMS & set(programs))
+    complex_ccm = CCM_COMPLEX in programs
+    counted = CcmMonth(month, staff, clinician)
+    return ReportRow(
+        patient_id=patient_id,
+        name=name,
+        month=month,
+        staff=staff,
+        clinician=clinician,
+        in_ccm=in_ccm,
+        complex=complex_ccm,
+        codes=tuple(ccm_codes(counted, complex_ccm)) if in_ccm else (),
+        next_threshold=minutes_to_next_threshold(counted, complex_ccm) if in_ccm else None,
+    )
+
+
+def patient_row(vault: Vault, patient: Patient, month: str) -> ReportRow:
+    """One patient's row of the month (the chart's Follow-up tab), read for that patient
+    alone."""
+    found = ccm_minutes(vault, month, patient_id=patient.id)
+    staff, clinician = (found[0].staff, found[0].clinician) if found else (0, 0)
+    name = name_text(patient.family_name, patient.given_name, patient.preferred_name)
+    return _row(patient.id, name, month, patient.programs, staff, clinician)
 
 
 def summarize(rows: list[ReportRow]) -> ReportSummary:

@@ -20,13 +20,12 @@ from sqlalchemy import String, or_, type_coerce
 from sqlalchemy import select as sa_select
 from sqlmodel import col
 
+from carenav.followup.ccm import CCM_COMPLEX, CCM_PROGRAMS, first_threshold
 from carenav.models import FollowUp, Patient
 from carenav.models.codes import CONTACT_KINDS
 from carenav.services import assessments, contacts, plan_versions, transitions
 from carenav.store.vault import Vault
 
-CCM_PROGRAMS = frozenset({"ccm", "ccm_complex"})
-CCM_FIRST_THRESHOLD = {"ccm": 20, "ccm_complex": 60}
 SOON_DAYS = 7  # reviews and rescreens listed this many days ahead
 
 
@@ -162,10 +161,10 @@ def ccm_items(vault: Vault, today: date) -> list[WorkItem]:
     totals = contacts.ccm_month_totals(vault, month)
     with vault.session() as session:
         rows = session.execute(enrolled).all()
-    complex_code = '"ccm_complex"'
+    complex_code = f'"{CCM_COMPLEX}"'
     items = []
     for stored, text in rows:
-        needed = CCM_FIRST_THRESHOLD["ccm_complex" if complex_code in text else "ccm"]
+        needed = first_threshold(complex_code in text)
         staff, clinician = totals.get(stored, (0, 0))
         done = staff + clinician
         if done >= needed:

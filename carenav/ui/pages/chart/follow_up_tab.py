@@ -38,19 +38,16 @@ from PySide6.QtWidgets import (
 
 from carenav.errors import CareNavError
 from carenav.followup.ccm import (
-    CcmMonth,
-    ccm_codes,
     days_left_in_month,
-    minutes_to_next_threshold,
 )
 from carenav.models import Contact, FollowUp, Observation, Patient
 from carenav.models.codes import CONTACT_KINDS, CONTACT_OUTCOMES, CONTACT_WITH, SPENT_BY
 from carenav.services.assessments import scores_of
 from carenav.services.catalogue import Catalogue, load_catalogue
+from carenav.services.ccm_report import ReportRow, patient_row
 from carenav.services.contacts import (
     ScheduledItem,
     cancel_follow_up,
-    ccm_minutes,
     contacts_for,
     follow_ups_due,
 )
@@ -78,7 +75,6 @@ SCHEDULE_COLUMNS = ("Due", "Kind", "Purpose", "Repeats")
 CONTACT_COLUMNS = ("When", "Kind", "With", "Outcome", "Minutes", "Check-in", "Notes")
 SCHEDULE_AHEAD_DAYS = 366  # the Scheduled list shows a year ahead
 CONTACTS_SHOWN = 500
-CCM_PROGRAMS = {"ccm": False, "ccm_complex": True}  # programme -> complex care
 
 
 def _heading(text: str) -> QLabel:
@@ -134,19 +130,13 @@ def med_rec_text(clock: EpisodeClock) -> tuple[str, str]:
     return "Medicines not reconciled yet: due by the face-to-face visit.", "clockDue"
 
 
-def ccm_text(programme: str, month: CcmMonth, today: date) -> str:
-    complex_care = CCM_PROGRAMS[programme]
-    total = month.staff_minutes + month.clinician_minutes
-    reached = ccm_codes(month, complex_care)
-    parts = [
-        f"{total} minutes this month (staff {month.staff_minutes}, "
-        f"clinician {month.clinician_minutes})."
-    ]
-    if reached:
-        parts.append("Reached " + ", ".join(f"{c} × {n}" for c, n in reached) + ".")
-    following = minutes_to_next_threshold(month, complex_care)
-    if following is not None:
-        code, needed = following
+def ccm_text(row: ReportRow, today: date) -> str:
+    """This month so far: minutes, codes reached, what the next code needs, days left."""
+    parts = [f"{row.total} minutes this month (staff {row.staff}, clinician {row.clinician})."]
+    if row.codes:
+        parts.append("Reached " + ", ".join(f"{c} × {n}" for c, n in row.codes) + ".")
+    if row.next_threshold is not None:
+        code, needed = row.next_threshold
         parts.append(f"{needed} more minutes for {code}.")
     left = days_left_in_month(today)
     parts.append(f"{left} day{'s' if left != 1 else ''} left in the month.")
@@ -333,18 +323,13 @@ class FollowUpPanel(QWidget):
 
     def _show_ccm(self) -> None:
         assert self.vault is not None and self.patient is not None
-        enrolled = [p for p in CCM_PROGRAMS if p in self.patient.programs]
-        self.ccm_box.setVisible(bool(enrolled))
-        if not enrolled:
+        row = patient_row(self.vault, self.patient, self.today.strftime("%Y-%m"))
+        self.ccm_box.setVisible(row.in_ccm)
+        if not row.in_ccm:
             return
-        programme = "ccm_complex" if "ccm_complex" in enrolled else "ccm"
-        month = self.today.strftime("%Y-%m")
-        found = ccm_minutes(self.vault, month, patient_id=self.patient.id)
-        staff = found[0].staff if found else 0
-        clinician = found[0].clinician if found else 0
-        name = "Complex chronic care" if programme == "ccm_complex" else "Chronic care"
+        name = "Complex chronic care" if row.complex else "Chronic care"
         self.ccm_title.setText(f"{name} management, {self.today:%B %Y}")
-        self.ccm_label.setText(ccm_text(programme, CcmMonth(month, staff, clinician), self.today))
+        self.ccm_label.setText(ccm_text(row, self.today))
 
     def _show_schedule(self) -> None:
         assert self.vault is not None and self.patient is not None
