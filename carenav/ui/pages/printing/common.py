@@ -9,7 +9,7 @@ import weakref
 from PySide6.QtWidgets import QComboBox, QLabel, QMessageBox, QWidget
 
 from carenav.errors import CareNavError
-from carenav.export.printing.i18n import available_languages, code_for_language_name
+from carenav.export.printing.i18n import available_languages
 from carenav.store.vault import Vault
 
 LEAVES_VAULT_TITLE = "Saving outside the vault"
@@ -90,11 +90,6 @@ def language_combo(preferred: str = "") -> tuple[QComboBox, str]:
     else:
         combo.setCurrentIndex(max(combo.findData("en"), 0))
     return combo, problem
-
-
-def language_code_for(preferred_language: str) -> str:
-    """'Spanish' (the chart's free text) -> 'es'; '' when not known."""
-    return code_for_language_name(preferred_language)
 
 
 def size_combo() -> QComboBox:

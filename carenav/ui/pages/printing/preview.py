@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 
 from carenav.errors import CareNavError
 from carenav.export.plan_pdf import PrintOptions, default_file_name, render_plan, write_pdf
+from carenav.export.printing.i18n import code_for_language_name
 from carenav.services import care_plans
 from carenav.services.patients import get_patient
 from carenav.services.plan_versions import DRAFT, record_copy_given
@@ -52,7 +53,6 @@ from carenav.ui.formatting import format_date
 from carenav.ui.pages.printing.common import (
     PRINT_STYLE,
     confirm_leaving_vault,
-    language_code_for,
     language_combo,
     say,
     size_combo,
@@ -124,7 +124,7 @@ class PrintPreviewDialog(QDialog):
 
         preferred = ""
         with contextlib.suppress(CareNavError):  # the plan's own message says what is wrong
-            preferred = language_code_for(get_patient(vault, patient_id).preferred_language)
+            preferred = code_for_language_name(get_patient(vault, patient_id).preferred_language)
         self.document_combo = QComboBox()
         self.document_combo.setAccessibleName("Document")
         self.document_combo.addItem("Family plan", False)
