@@ -39,15 +39,12 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.timing import ms, summary
+from bench.timing import CHEAP_KDF, PASSPHRASE, ms, summary
 from carenav.instruments import Instrument, get_instrument, parse_definition
 from carenav.services import assessments as svc
 from carenav.services.patients import create_patient
-from carenav.store.header import KdfParams
 from carenav.store.vault import Vault
 
-PASSPHRASE = "correct horse battery staple"  # the benchmark vault holds made-up patients only
-CHEAP_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)  # unlock is not measured here
 SEED = 4
 TARGET_TREND_MS = 200.0
 TREND_SIZE = (900, 380)

@@ -31,7 +31,6 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -39,31 +38,19 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.timing import ms, summary
+from bench.timing import CHEAP_KDF, PASSPHRASE, ms, repeated, summary
 from carenav.models import Condition, PlanGoal, PlanIntervention
 from carenav.services import care_plans as plans
 from carenav.services import plan_versions as versions
 from carenav.services.chart import add_chart_record
 from carenav.services.patients import create_patient
 from carenav.services.plan_coverage import coverage
-from carenav.store.header import KdfParams
 from carenav.store.vault import Vault
 
-PASSPHRASE = "correct horse battery staple"  # the benchmark vault holds made-up patients only
-CHEAP_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)  # unlock is not measured here
 TARGET_OPEN_MS = 150.0
 TARGET_COMPARE_MS = 50.0
 GOALS_PER_NEED = 3
 PANEL_SIZE = (1280, 800)
-
-
-def repeated(action: Callable[[], Any], repeat: int) -> list[float]:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return times
 
 
 # -- building the plan through the services ----------------------------------------------

@@ -43,7 +43,7 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.timing import ms, percentile
+from bench.timing import PASSPHRASE, ms, percentile
 from carenav.services.chart import load_chart
 from carenav.services.demo import fill_demo_caseload
 from carenav.services.patients import CaseloadQuery, count_patients, list_patients
@@ -53,7 +53,6 @@ from carenav.store.engine import DataKey, raw_connect
 from carenav.store.header import calibrate_kdf, normalise_secret, read_header
 from carenav.store.vault import Vault, header_path_for
 
-PASSPHRASE = "correct horse battery staple"  # the benchmark vault holds made-up patients only
 VISIBLE_ROWS = 40
 CHART_SAMPLE = 200
 SEED = 1

@@ -34,7 +34,6 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -43,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert
 
-from bench.timing import ms, summary
+from bench.timing import CHEAP_KDF, PASSPHRASE, ms, repeated, summary
 from carenav.models import (
     FollowUp,
     HealthcareService,
@@ -54,11 +53,8 @@ from carenav.models import (
 )
 from carenav.services import directory, referrals
 from carenav.services.demo import fill_demo_caseload, table_of
-from carenav.store.header import KdfParams
 from carenav.store.vault import Vault
 
-PASSPHRASE = "correct horse battery staple"  # the benchmark vault holds made-up data only
-CHEAP_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
 TARGET_SEARCH_MS = 50.0
 SEED = 11
 CHUNK = 2_000
@@ -249,15 +245,6 @@ def add_referrals(vault: Vault, patients: int, count: int) -> dict[str, Any]:
         "open_referrals": count,
         "build_s": round(time.perf_counter() - start, 1),
     }
-
-
-def repeated(action: Callable[[], Any], repeat: int) -> list[float]:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return times
 
 
 def measure_referrals(vault: Vault, repeat: int) -> dict[str, Any]:

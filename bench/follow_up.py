@@ -46,17 +46,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import func, insert
 from sqlmodel import col, select
 
-from bench.timing import ms, summary
+from bench.timing import CHEAP_KDF, PASSPHRASE, ms, repeated, summary
 from carenav.models import Patient
 from carenav.models.followup import Contact, FollowUp
 from carenav.services.contacts import ccm_minutes, follow_up_counts_by_day, follow_ups_between
 from carenav.services.demo import fill_demo_caseload, table_of
 from carenav.services.worklist import worklist
-from carenav.store.header import KdfParams
 from carenav.store.vault import Vault
 
-PASSPHRASE = "correct horse battery staple"  # the benchmark vault holds made-up patients only
-CHEAP_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)  # unlock is not measured here
 TARGET_TODAY_MS = 200.0
 TARGET_MONTH_MS = 100.0
 TARGET_MINUTES_MS = 1000.0
@@ -69,15 +66,6 @@ KINDS = ("phone", "phone", "phone", "home-visit", "video", "clinic-visit")
 WHOM = ("patient", "patient", "caregiver", "care-team")
 OUTCOMES = ("reached", "reached", "reached", "no-answer", "voicemail")
 PURPOSES = ("Weight and symptom check", "Medication check", "Blood sugar review", "Plan review")
-
-
-def repeated(action: Callable[[], Any], repeat: int) -> list[float]:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return times
 
 
 # -- building the vault ---------------------------------------------------------------------

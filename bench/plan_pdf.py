@@ -25,9 +25,7 @@ import json
 import shutil
 import sys
 import tempfile
-import time
 import uuid
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -36,27 +34,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlmodel import col, select
 
-from bench.timing import summary
+from bench.timing import CHEAP_KDF, PASSPHRASE, repeated, summary
 from carenav.export.plan_pdf import PrintOptions, build_visit_packet, render_plan
 from carenav.models import CarePlan, MedicationStatement
 from carenav.services.contacts import schedule_follow_up
 from carenav.services.demo import fill_demo_caseload
-from carenav.store.header import KdfParams
 from carenav.store.vault import Vault
 
-PASSPHRASE = "correct horse battery staple"  # the benchmark vault holds made-up patients only
-CHEAP_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
 TARGET_PLAN_MS = 300.0
 TARGET_PACKET_MS = 15000.0
-
-
-def repeated(action: Callable[[], Any], repeat: int) -> list[float]:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return times
 
 
 def planned_patients(vault: Vault) -> list[uuid.UUID]:

@@ -1,10 +1,15 @@
-"""Shared by the benchmarks: milliseconds, nearest-rank percentiles and a run summary."""
+"""Shared by the benchmarks: milliseconds, nearest-rank percentiles, a run summary, repeated
+runs, and the made-up vaults' passphrase and cheap key derivation."""
 
 from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from carenav.store.header import KdfParams
 
 
 def ms(seconds: float) -> float:
@@ -25,3 +30,18 @@ def summary(seconds: list[float]) -> dict[str, float]:
         "max_ms": ms(max(seconds)),
         "runs": len(seconds),
     }
+
+
+def repeated(action: Callable[[], Any], repeat: int) -> list[float]:
+    """Run ``action`` ``repeat`` times; the seconds each run took."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+# every benchmark vault holds made-up patients only; unlock is not what is measured
+PASSPHRASE = "correct horse battery staple"
+CHEAP_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
