@@ -252,6 +252,14 @@ def scheduled_on_caseload(statement: Any) -> Any:
     )
 
 
+def scheduled_follow_up(vault: Vault, follow_up_id: uuid.UUID) -> FollowUp | None:
+    """The follow-up if it is still scheduled and its patient is on the caseload."""
+    statement = scheduled_on_caseload(select(FollowUp)).where(col(FollowUp.id) == follow_up_id)
+    with vault.session() as session:
+        found: FollowUp | None = session.exec(statement).first()
+    return found
+
+
 def follow_ups_due(
     vault: Vault, *, until: datetime, patient_id: uuid.UUID | None = None
 ) -> list[FollowUp]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 import math
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
@@ -53,9 +53,9 @@ from carenav.services.assessments import get_response
 from carenav.services.catalogue import Catalogue, load_catalogue
 from carenav.services.contacts import (
     complete_follow_up,
-    follow_ups_due,
     log_contact,
     schedule_follow_up,
+    scheduled_follow_up,
 )
 from carenav.services.drafts import discard_draft, drafts_for, save_draft
 from carenav.services.patients import (
@@ -130,7 +130,7 @@ class QuickLogDialog(QDialog):
         self.check_in_id: uuid.UUID | None = None  # the signed check-in form this contact carries
         self.check_in_dialog: AssessmentDialog | None = None
         if follow_up_id is not None:
-            self.follow_up = _scheduled_follow_up(vault, follow_up_id)
+            self.follow_up = scheduled_follow_up(vault, follow_up_id)
             if self.follow_up is not None:
                 self.patient_id = self.follow_up.patient_id
 
@@ -613,11 +613,6 @@ def check_in_result(vault: Vault, response_id: uuid.UUID) -> str:
         return ""
     band = f" ({observation.band})" if observation.band else ""
     return f", {observation.value}{band}"
-
-
-def _scheduled_follow_up(vault: Vault, follow_up_id: uuid.UUID) -> FollowUp | None:
-    far = datetime.now(UTC) + timedelta(days=5 * 366)  # replace(year=) fails on 29 Feb
-    return next((f for f in follow_ups_due(vault, until=far) if f.id == follow_up_id), None)
 
 
 def _follow_up_text(follow_up: FollowUp) -> str:
