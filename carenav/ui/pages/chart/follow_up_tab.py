@@ -156,6 +156,7 @@ class FollowUpPanel(QWidget):
         self.patient: Patient | None = None
         self.catalogue: Catalogue | None = None
         self.clocks: list[EpisodeClock] = []
+        self._follow_ups: dict[uuid.UUID, FollowUp] = {}  # the Scheduled rows, by id
         self.today = date.today()
 
         self.message = message_label()
@@ -254,6 +255,7 @@ class FollowUpPanel(QWidget):
         self.clocks = []
         self.schedule_table.setRowCount(0)
         self.contact_table.setRowCount(0)
+        self._follow_ups = {}
         self._clear_tcm()
 
     def refresh(self) -> None:
@@ -407,9 +409,7 @@ class FollowUpPanel(QWidget):
         return self._follow_ups.get(follow_up_id) if follow_up_id else None
 
     def _update_buttons(self) -> None:
-        chosen = getattr(self, "_follow_ups", None) is not None and (
-            self.selected_follow_up() is not None
-        )
+        chosen = self.selected_follow_up() is not None
         for button in (self.done_button, self.reschedule_button, self.cancel_button):
             button.setEnabled(chosen)
         loaded = self.vault is not None and self.patient is not None
