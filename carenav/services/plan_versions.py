@@ -21,7 +21,7 @@ from sqlmodel import col, select
 
 from carenav.errors import CareNavError, InvalidInput, RecordNotFound
 from carenav.models import CarePlan, CarePlanVersion, Patient, PlanAgreement, codes, utcnow
-from carenav.services.care_plans import PlanView, load_plan
+from carenav.services.care_plans import PlanView, current_plan, load_plan
 from carenav.services.plan_coverage import ElementStatus, missing, needs_cms_plan
 from carenav.services.validation import FieldCleaner
 from carenav.store.vault import Vault
@@ -468,6 +468,27 @@ def record_copy_given(
         agreement.apply(cleaned)
         session.add(agreement)
         return agreement
+
+
+def agreement_without_copy(
+    vault: Vault, patient_id: uuid.UUID, number: int | None
+) -> tuple[int, uuid.UUID] | None:
+    """(version number, agreement id) of the printed version's newest agreement when no copy
+    is recorded on any of its agreements; None for no plan, no agreement, or a copy given.
+    ``number`` None means the newest published version."""
+    plan = current_plan(vault, patient_id)
+    if plan is None:
+        return None
+    view = load_plan(vault, plan.id)
+    versions = sorted(view.versions, key=lambda v: v.number)
+    chosen = versions[-1:] if number is None else [v for v in versions if v.number == number]
+    if not chosen:
+        return None
+    agreements = view.agreements.get(chosen[0].id, [])
+    if not agreements or any(a.copy_given_on is not None for a in agreements):
+        return None
+    newest = max(agreements, key=lambda a: (a.agreed_on, a.created_at))
+    return chosen[0].number, newest.id
 
 
 # -- review cycle ------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ from carenav.export.plan_pdf import PrintOptions, default_file_name, render_plan
 from carenav.export.printing.i18n import code_for_language_name
 from carenav.services import care_plans
 from carenav.services.patients import get_patient
-from carenav.services.plan_versions import DRAFT, record_copy_given
+from carenav.services.plan_versions import DRAFT, agreement_without_copy, record_copy_given
 from carenav.store.audit import record_event
 from carenav.store.vault import Vault
 from carenav.ui.formatting import format_date
@@ -536,27 +536,6 @@ class PrintPreviewDialog(QDialog):
         self._unload()
         self.pages_label.setText("")
         super().done(result)
-
-
-def agreement_without_copy(
-    vault: Vault, patient_id: uuid.UUID, number: int | None
-) -> tuple[int, uuid.UUID] | None:
-    """(version number, agreement id) of the printed version's newest agreement when no copy
-    is recorded on any of its agreements; None for no plan, no agreement, or a copy given.
-    ``number`` None means the newest published version."""
-    plan = care_plans.current_plan(vault, patient_id)
-    if plan is None:
-        return None
-    view = care_plans.load_plan(vault, plan.id)
-    versions = sorted(view.versions, key=lambda v: v.number)
-    chosen = versions[-1:] if number is None else [v for v in versions if v.number == number]
-    if not chosen:
-        return None
-    agreements = view.agreements.get(chosen[0].id, [])
-    if not agreements or any(a.copy_given_on is not None for a in agreements):
-        return None
-    newest = max(agreements, key=lambda a: (a.agreed_on, a.created_at))
-    return chosen[0].number, newest.id
 
 
 def _fitted(points: QSizeF, paper: QRectF) -> QRectF:
